@@ -1,0 +1,36 @@
+// Trace events: what the runtime did, one record per decision (spawn, poll, park, wake, …),
+// stamped with the runtime clock. Recording is opt-in (`trace: true` or a sink), and when it is
+// off the driver pays one `undefined` check per event site and allocates nothing.
+
+/** The kinds of things the runtime records. @public */
+export type TraceKind =
+  | "spawn"
+  | "poll"
+  | "ready"
+  | "pending"
+  | "wake"
+  | "park"
+  | "complete"
+  | "fail"
+  | "cancel"
+  | "timer";
+
+/**
+ * One thing the runtime did.
+ * - `t`: the runtime clock (ms) · `task`: the task's id · `name`: its name, if any
+ * - `detail`: words about it (`sleep(50)`, the error message, `abort`)
+ * - `by`: for wakes and cancels, who caused it: a task id, `"timer"`, or `"outside"` (a host
+ *   callback such as a Promise or a host timer, outside the runtime's control)
+ * @public
+ */
+export interface TraceEvent {
+  readonly t: number;
+  readonly kind: TraceKind;
+  readonly task: number;
+  readonly name?: string;
+  readonly detail?: string;
+  readonly by?: number | "timer" | "outside";
+}
+
+/** Where trace events go. */
+export type TraceSink = (event: TraceEvent) => void;

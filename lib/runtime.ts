@@ -1,0 +1,312 @@
+// Runtime: the public face of the driver. It validates options, spawns tasks, and offers the
+// ways to drive them: run() (async, any clock), runSync() (virtual clock), blockOn(), and
+// step() for driving by hand. Also the free functions run, runSync, spawn and current.
+
+import type { ClockKind } from "./clock";
+import { currentTask } from "./current";
+import { Driver } from "./driver";
+import type { TraceEvent, TraceKind } from "./events";
+import { JoinHandle } from "./handle";
+import type { Body } from "./poll";
+import { describeValue, isBody } from "./poll";
+import type { Scheduler } from "./scheduler";
+import { noopContext } from "./waker";
+import { CANCELLED, COMPLETED, FAILED, PARKED, type TaskInfo } from "./task";
+
+/** How a runtime is set up. @public */
+export interface RuntimeOptions {
+  /** `"real"` (default) reads host time; `"virtual"` starts at 0 and jumps to the next timer when no task is ready. */
+  clock?: ClockKind;
+  /** Who picks the next task when several are ready; default FIFO. Testing schedulers come from wakeful/testing. */
+  scheduler?: Scheduler;
+  /** Polls per host turn before yielding to the host with a macrotask (rule 7); default 128. */
+  budget?: number;
+  /** `true` records every event in `runtime.trace`; a function receives each event as it happens. */
+  trace?: boolean | ((event: TraceEvent) => void);
+  /** Receives errors of tasks nobody joined, instead of run() rejecting with them. */
+  onTaskError?: (error: unknown, task: TaskInfo) => void;
+}
+
+/** Options for one task. @public */
+export interface SpawnOptions {
+  /** Shown in traces, timelines and deadlock reports. */
+  name?: string;
+}
+
+/** Live counters of a runtime. @public */
+export interface RuntimeMetrics {
+  readonly spawned: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  /** Futures polled. */
+  readonly polls: number;
+  /** wake() calls, including deduplicated ones. */
+  readonly wakes: number;
+  /** Tasks parked now. */
+  readonly parked: number;
+  /** Tasks in the run queue now. */
+  readonly ready: number;
+  /** Tasks alive now (spawned, not finished). */
+  readonly live: number;
+  /** Times a task was moved to the back because the turn's budget ran out. */
+  readonly forcedYields: number;
+  /** Times the runtime yielded to the host with a macrotask. */
+  readonly hostYields: number;
+  /** Timers fired. */
+  readonly timersFired: number;
+  /** Wakes (and spawns, aborts) that came from outside the runtime's own steps: promises, host timers, I/O. */
+  readonly outsideWakes: number;
+}
+
+const DEFAULT_BUDGET = 128;
+
+/**
+ * A single-threaded runtime: tasks, a run queue, timers and a clock.
+ *
+ * ```ts
+ * const rt = new Runtime({ clock: "virtual" });
+ * const h = rt.spawn(function* () { yield* sleep(10); return 42; });
+ * rt.runSync();
+ * ```
+ * @public
+ */
+export class Runtime {
+  /** @internal */
+  readonly driver: Driver;
+  /** Every event, when created with `trace: true` (otherwise empty). */
+  readonly trace: readonly TraceEvent[];
+  readonly metrics: RuntimeMetrics;
+
+  constructor(options: RuntimeOptions = {}) {
+    if (options === null || typeof options !== "object") throw new TypeError(`Runtime options must be an object, not ${describeValue(options)}`);
+    const budget = options.budget ?? DEFAULT_BUDGET;
+    if (typeof budget !== "number" || !Number.isInteger(budget) || budget < 1) {
+      throw new RangeError(`budget must be a whole number of polls ≥ 1, not ${describeValue(budget)}`);
+    }
+    const scheduler = options.scheduler;
+    if (scheduler !== undefined && (scheduler === null || typeof scheduler.chooseTask !== "function")) {
+      throw new TypeError(`scheduler must have a chooseTask(ready, now) method, not ${describeValue(scheduler)}`);
+    }
+    if (options.onTaskError !== undefined && typeof options.onTaskError !== "function") {
+      throw new TypeError(`onTaskError must be a function, not ${describeValue(options.onTaskError)}`);
+    }
+    const trace = options.trace;
+    const events: TraceEvent[] = [];
+    let sink: ((e: TraceEvent) => void) | undefined;
+    if (trace === true) sink = (e) => void events.push(e);
+    else if (typeof trace === "function") sink = trace;
+    else if (trace !== undefined && trace !== false) throw new TypeError(`trace must be a boolean or a function, not ${describeValue(trace)}`);
+    this.trace = events;
+    this.driver = new Driver(this, { clock: options.clock, scheduler, budget, sink, onTaskError: options.onTaskError });
+    this.metrics = metricsOf(this.driver);
+  }
+
+  /** Queue a new task (rule 6: it does not run until the runtime is driven). */
+  spawn<T>(body: Body<T>, options: SpawnOptions = {}): JoinHandle<T> {
+    if (!isBody(body)) throw new TypeError(`spawn() needs a generator function, an operation or a future, not ${describeValue(body)}`);
+    const name = options?.name;
+    if (name !== undefined && typeof name !== "string") throw new TypeError(`a task name must be a string, not ${describeValue(name)}`);
+    return new JoinHandle(this.driver.spawn(body, name));
+  }
+
+  /**
+   * Drive until every task has finished. Rejects with a `DeadlockError` when the tasks left
+   * can never be woken (virtual clock, or a host with nothing left to run), and with the errors
+   * of failed tasks nobody joined (an `AggregateError` for several) unless `onTaskError` took them.
+   */
+  async run(): Promise<void> {
+    const d = this.driver;
+    await d.drive(() => d.liveCount === 0);
+    throwAll(d.reportFailures(true));
+  }
+
+  /** {@link run}, synchronously. Virtual clock only: a real clock would have to wait for the host. */
+  runSync(): void {
+    const d = this.driver;
+    d.driveSync(() => d.liveCount === 0);
+    throwAll(d.reportFailures(true));
+  }
+
+  /** Spawn `body` and drive until it finishes; its value, or its error. Other tasks stay as they are. */
+  async blockOn<T>(body: Body<T>): Promise<T> {
+    const h = this.spawn(body, { name: "blockOn" });
+    const d = this.driver;
+    h.claim(); // its error is ours to return, not an unobserved failure
+    await d.drive(() => h.finished);
+    throwAll(d.reportFailures(false));
+    return conclude(h, true, [], d, false);
+  }
+
+  /**
+   * Poll one ready task and return what it led to (`park`, `complete`, `fail`, `cancel`, or
+   * `pending` when it was rescheduled). Fires due timers first; on a virtual clock with nothing
+   * ready, jumps to the next timer. `undefined` when nothing can run without waiting.
+   */
+  step(): TraceEvent | undefined {
+    const d = this.driver;
+    if (d.looping || d.driving) throw new Error("step() cannot be used while the runtime is running");
+    d.fireTimers();
+    if (d.queue.length === 0 && d.advance()) d.fireTimers();
+    d.pollsLeft = Number.MAX_SAFE_INTEGER;
+    d.driving = true;
+    const task = d.next();
+    if (task === undefined) {
+      d.driving = false;
+      return undefined;
+    }
+    const polls = d.polls;
+    task.run();
+    d.driving = false;
+    const state = task.state;
+    const kind: TraceKind =
+      state === COMPLETED ? "complete" : state === FAILED ? "fail" : state === CANCELLED ? "cancel" : state === PARKED ? "park" : "pending";
+    const n = d.polls - polls;
+    const detail =
+      state === PARKED ? `waits on ${task.waitsOn()}` : state === FAILED ? String(task.result) : `${n} poll${n === 1 ? "" : "s"}`;
+    const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { t: d.clock.now(), kind, task: task.id, detail };
+    if (task.name !== undefined) event.name = task.name;
+    return event;
+  }
+
+  /** The runtime clock, in ms (a virtual clock starts at 0). */
+  now(): number {
+    return this.driver.clock.now();
+  }
+
+  /**
+   * Cancel every task. Their finally blocks run as the runtime is driven: whatever is ready runs
+   * now; cleanup that waits (on time, on I/O) finishes during the next run()/runSync().
+   */
+  shutdown(): void {
+    this.driver.abortAll();
+    this.driver.drainReady();
+  }
+}
+
+function metricsOf(d: Driver): RuntimeMetrics {
+  return Object.freeze({
+    get spawned() { return d.spawned; },
+    get completed() { return d.completed; },
+    get failed() { return d.failed; },
+    get cancelled() { return d.cancelled; },
+    get polls() { return d.polls; },
+    get wakes() { return d.wakes; },
+    get parked() { return d.parked; },
+    get ready() { return d.queue.length; },
+    get live() { return d.liveCount; },
+    get forcedYields() { return d.forcedYields; },
+    get hostYields() { return d.hostYields; },
+    get timersFired() { return d.timersFired; },
+    get outsideWakes() { return d.outsideWakes; },
+  });
+}
+
+function throwAll(errors: unknown[]): void {
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} tasks failed and nobody joined them`);
+}
+
+
+/** The runtime of the running task. */
+function runtimeOfCurrent(what: string): Runtime {
+  const t = currentTask();
+  if (t === undefined) throw new Error(`${what} was called outside a task: call it from a task's generator, or use a Runtime directly`);
+  return (t.host as Driver).runtime as Runtime;
+}
+
+/**
+ * Run `body` as the main task of a fresh runtime: drive until it finishes, cancel whatever is
+ * left (their finally blocks run), and resolve with its value.
+ *
+ * ```ts
+ * const answer = await run(function* () { yield* sleep(10); return 42; });
+ * ```
+ * @public
+ */
+export async function run<T>(body: Body<T>, options?: RuntimeOptions): Promise<T> {
+  const rt = new Runtime(options);
+  const main = rt.spawn(body, { name: "main" });
+  main.claim();
+  const d = rt.driver;
+  const errors: unknown[] = [];
+  try {
+    await d.drive(() => main.finished);
+  } catch (error) {
+    errors.push(error);
+  }
+  const mainFinished = main.finished;
+  if (d.liveCount > 0) {
+    rt.shutdown();
+    try {
+      await d.drive(() => d.liveCount === 0);
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  return conclude(main, mainFinished, errors, d);
+}
+
+/**
+ * {@link run} on a virtual clock, synchronously: the whole program runs before this returns.
+ * @public
+ */
+export function runSync<T>(body: Body<T>, options?: Omit<RuntimeOptions, "clock">): T {
+  const rt = new Runtime({ ...options, clock: "virtual" });
+  const main = rt.spawn(body, { name: "main" });
+  main.claim();
+  const d = rt.driver;
+  const errors: unknown[] = [];
+  try {
+    d.driveSync(() => main.finished);
+  } catch (error) {
+    errors.push(error);
+  }
+  const mainFinished = main.finished;
+  if (d.liveCount > 0) {
+    rt.shutdown();
+    try {
+      d.driveSync(() => d.liveCount === 0);
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  return conclude(main, mainFinished, errors, d);
+}
+
+/**
+ * The main task's value, or every error of the run: the driver's own (a deadlock) first, then
+ * the main task's (only if it finished by itself, not because the run was torn down), then
+ * those of failed tasks nobody joined.
+ */
+function conclude<T>(main: JoinHandle<T>, mainFinished: boolean, errors: unknown[], d: Driver, atEnd = true): T {
+  let value: T | undefined;
+  if (mainFinished) {
+    try {
+      const p = main.poll(noopContext);
+      if (p.ready) value = p.value;
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (atEnd) errors.push(...d.reportFailures(true));
+  throwAll(errors);
+  return value as T;
+}
+
+/**
+ * Spawn a task on the current runtime (inside a task); throws outside one.
+ *
+ * Prefer one shared generator function called with arguments, `spawn(worker(i))`, over a fresh
+ * closure per task, `spawn(function* () { … })`: V8 gives every new generator *function* its
+ * own prototype object, which costs microseconds per task.
+ * @public
+ */
+export function spawn<T>(body: Body<T>, options?: SpawnOptions): JoinHandle<T> {
+  return runtimeOfCurrent("spawn()").spawn(body, options);
+}
+
+/** The runtime of the running task; throws outside a task. @public */
+export function current(): Runtime {
+  return runtimeOfCurrent("current()");
+}

@@ -1,0 +1,104 @@
+// Waker and Context: the only channel from a future back to the task that polls it.
+// A Waker is a permission to ask for another poll; a Context carries it into `poll`.
+// "Pending means a wake is arranged": a future that returns Pending must have handed
+// `cx.waker` (or a clone) to whatever will later make it ready.
+
+/**
+ * A permission to ask for another poll of one task.
+ *
+ * `wake()` schedules the task; calling it many times before the task runs schedules it once.
+ * A waker stays valid for the task's whole life, so a waker from an older poll still works;
+ * waking a finished task does nothing.
+ * @public
+ */
+export interface Waker {
+  /** Schedule the task (idempotent until it runs). */
+  wake(): void;
+  /** Same as `wake()`: JavaScript has no ownership to consume; kept for readers coming from Rust. */
+  wakeByRef(): void;
+  /** Another handle to the same task (in wakeful, the same object: wakers are not reference-counted). */
+  clone(): Waker;
+  /** True when both wake the same task: lets a future skip replacing a waker it already holds. */
+  willWake(other: Waker): boolean;
+}
+
+/** What `poll` receives: the waker of the task doing the polling. @public */
+export interface Context {
+  readonly waker: Waker;
+}
+
+/**
+ * A waker that does nothing: for polling a future by hand outside any runtime, where you
+ * will poll again yourself anyway (`fut.poll(noopContext)`).
+ * @public
+ */
+export const noopWaker: Waker = Object.freeze({
+  wake() {},
+  wakeByRef() {},
+  clone() {
+    return noopWaker;
+  },
+  willWake(other: Waker) {
+    return other === noopWaker;
+  },
+});
+
+/** A Context holding {@link noopWaker}. @public */
+export const noopContext: Context = Object.freeze({ waker: noopWaker });
+
+/**
+ * Keeps the wakers of everyone waiting for one event, without duplicates, so one `wakeAll()`
+ * reaches each waiting task once. Small and allocation-free until the second waiter.
+ * @public
+ */
+export class WakerSet {
+  private one: Waker | undefined = undefined;
+  private many: Waker[] | undefined = undefined;
+
+  /** Remember `w` unless a waker for the same task is already held. */
+  add(w: Waker): void {
+    if (this.one === undefined && this.many === undefined) {
+      this.one = w;
+      return;
+    }
+    if (this.one !== undefined) {
+      if (this.one.willWake(w)) return;
+      this.many = [this.one, w];
+      this.one = undefined;
+      return;
+    }
+    const many = this.many as Waker[];
+    for (let i = 0; i < many.length; i++) if ((many[i] as Waker).willWake(w)) return;
+    many.push(w);
+  }
+
+  /** Forget the waker for the task `w` wakes, if held. */
+  delete(w: Waker): void {
+    if (this.one !== undefined) {
+      if (this.one.willWake(w)) this.one = undefined;
+      return;
+    }
+    const many = this.many;
+    if (many === undefined) return;
+    for (let i = 0; i < many.length; i++) {
+      if ((many[i] as Waker).willWake(w)) {
+        many.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  get size(): number {
+    return this.one !== undefined ? 1 : this.many === undefined ? 0 : this.many.length;
+  }
+
+  /** Wake every held waker once and forget them all. */
+  wakeAll(): void {
+    const one = this.one;
+    const many = this.many;
+    this.one = undefined;
+    this.many = undefined;
+    if (one !== undefined) one.wake();
+    if (many !== undefined) for (let i = 0; i < many.length; i++) (many[i] as Waker).wake();
+  }
+}
