@@ -26,3 +26,5 @@ export type { MissedTickBehavior } from "./time";
 export { CancelledError, TimeoutError, DeadlockError, ChannelClosedError } from "./errors";
 export type { ParkedTaskInfo } from "./errors";
 export { RingQueue } from "./queue";
+export * from "./combinators/index";
+export * from "./sync/index";
