@@ -55,6 +55,10 @@ export interface RuntimeMetrics {
   readonly hostYields: number;
   /** Timers fired. */
   readonly timersFired: number;
+  /** Timers armed now (a finished or cancelled wait leaves none behind). */
+  readonly timers: number;
+  /** Promises and I/O the runtime is waiting on now. */
+  readonly pendingExternal: number;
   /** Wakes (and spawns, aborts) that came from outside the runtime's own steps: promises, host timers, I/O. */
   readonly outsideWakes: number;
 }
@@ -198,6 +202,8 @@ function metricsOf(d: Driver): RuntimeMetrics {
     get forcedYields() { return d.forcedYields; },
     get hostYields() { return d.hostYields; },
     get timersFired() { return d.timersFired; },
+    get timers() { return d.timers.size; },
+    get pendingExternal() { return d.pendingExternal; },
     get outsideWakes() { return d.outsideWakes; },
   });
 }

@@ -1,0 +1,2 @@
+// Channels: mpsc channel, oneshot, broadcast, watch (re-exported from lib/sync).
+export {};
