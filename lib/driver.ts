@@ -39,7 +39,7 @@ export class Driver implements TaskHost {
   readonly clock: RealClock | VirtualClock;
   readonly sink: TraceSink | undefined;
   private readonly scheduler: Scheduler | undefined;
-  private readonly budget: number;
+  readonly budget: number;
   private readonly onTaskError: ((error: unknown, task: TaskInfo) => void) | undefined;
 
   // Counters (the public metrics read these).

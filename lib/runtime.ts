@@ -152,7 +152,7 @@ export class Runtime {
     if (d.looping || d.driving) throw new Error("step() cannot be used while the runtime is running");
     d.fireTimers();
     if (d.queue.length === 0 && d.advance()) d.fireTimers();
-    d.pollsLeft = Number.MAX_SAFE_INTEGER;
+    d.pollsLeft = d.budget; // a task in an always-ready loop still stops after `budget` polls
     d.driving = true;
     const task = d.next();
     if (task === undefined) {
