@@ -20,7 +20,7 @@ import { cancelHostTimer, hostTimeout, macrotask, onHostIdle } from "./host";
 import type { Body } from "./poll";
 import { RingQueue } from "./queue";
 import { clampChoice, type Scheduler } from "./scheduler";
-import { FAILED, PARKED, CANCELLED, COMPLETED, Task, type TaskHost, type TaskInfo } from "./task";
+import { FAILED, PARKED, CANCELLED, COMPLETED, Task, errorText, type TaskHost, type TaskInfo } from "./task";
 import { TimerHeap } from "./timer";
 import { currentTask } from "./current";
 
@@ -350,8 +350,3 @@ function nextMacrotask(): Promise<void> {
 }
 
 function noop(): void {}
-
-function errorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
-}

@@ -2,12 +2,18 @@
 // stamped with the runtime clock. Recording is opt-in (`trace: true` or a sink), and when it is
 // off the driver pays one `undefined` check per event site and allocates nothing.
 
-/** The kinds of things the runtime records. @public */
+/**
+ * The kinds of things the runtime records. Every `poll` ends with exactly one of `ready`,
+ * `pending` (rescheduled at once), `park` or `throw` (the poll threw; the error goes to the
+ * generator at its yield).
+ * @public
+ */
 export type TraceKind =
   | "spawn"
   | "poll"
   | "ready"
   | "pending"
+  | "throw"
   | "wake"
   | "park"
   | "complete"

@@ -264,6 +264,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
           p = fut.poll(this);
         } catch (error) {
           this.fut = undefined; // rule 4: a poll that throws throws at the yield
+          if (host.sink !== undefined) host.emit("throw", this, errorText(error));
           mode = THROW;
           arg = this.endDrain(error);
           continue;
@@ -411,6 +412,12 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
       joiners.wakeAll(); // wakes only enqueue: completion never recurses
     }
   }
+}
+
+/** "Name: message" for an Error, the value's text otherwise. */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return describeValue(error);
 }
 
 function notAFuture(value: unknown): string {
