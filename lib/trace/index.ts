@@ -1,0 +1,8 @@
+// wakeful/trace: look at what a runtime did. Record with `new Runtime({ trace: true })` (the
+// events land in `runtime.trace`) or pass a sink function; then render the events as a text
+// swim-lane chart (`timeline`), Trace Event Format JSON for Perfetto and chrome://tracing
+// (`chromeTrace`), or one self-contained HTML page with a step slider (`htmlTimeline`).
+
+export type { TraceEvent, TraceKind } from "../events";
+export { timeline } from "./timeline";
+export type { TimelineOptions } from "./timeline";
