@@ -1,0 +1,194 @@
+// The state an mpsc channel's senders and receiver share, and every move that changes it.
+// Invariants: the buffer is the only place a message waits, so each is taken exactly once;
+// a receiver parks only while every buffered message is reserved for a receiver already
+// woken; a sender parks only while the buffer plus the slots granted to woken senders is full.
+
+import { describeValue } from "../poll";
+import { RingQueue } from "../queue";
+import type { Waker } from "../waker";
+
+// States of a send or recv future (a "waiter"). Only this file and the two op classes assign them.
+
+/** Not in a queue, holding nothing: the next poll tries afresh. Entered on creation and after drop(). */
+export const IDLE = 0;
+/** Parked in the channel's queue of senders or receivers; `waker` is set. Never holds a grant. */
+export const QUEUED = 1;
+/**
+ * Woken and promised something not yet taken: a receiver, one buffered message (counted in
+ * `reserved`); a sender, one free slot (counted in `granted`). Left at its next poll, which
+ * takes the promise, or at drop(), which passes it to the next in line.
+ */
+export const GRANTED = 2;
+/** Ready was returned (or an error thrown). Terminal. */
+export const DONE = 3;
+
+/** What the core needs from a waiting future: its state and the waker to call. */
+export interface Waiter {
+  state: number;
+  waker: Waker | undefined;
+}
+
+/** A waiting send also carries the handle it was made by (closing that handle fails it). */
+export interface SendWaiter extends Waiter {
+  readonly sender: object;
+}
+
+let nextId = 1;
+
+/** @internal One channel's buffer, queues and counters. Users hold a Sender or a Receiver. */
+export class ChannelCore<T> {
+  readonly id = nextId++;
+  readonly buffer: RingQueue<T>;
+  /** Buffered messages promised to GRANTED receivers: a fresh recv may take only the rest. */
+  reserved = 0;
+  /** Slots promised to GRANTED senders: a fresh send may use only what is left. */
+  granted = 0;
+  /** Parked receivers, oldest first. */
+  readonly receivers = new RingQueue<Waiter>(4);
+  /** Parked senders, oldest first (bounded channels only). */
+  readonly senders = new RingQueue<SendWaiter>(4);
+  /** Sender handles not yet closed. */
+  openSenders = 1;
+  receiverClosed = false;
+
+  constructor(
+    readonly capacity: number,
+    readonly name: string | undefined,
+  ) {
+    this.buffer = new RingQueue<T>(capacity === Infinity ? 16 : Math.min(capacity, 1024));
+  }
+
+  /** `channel#3` or `channel#3 "jobs"`: how waiters and errors name this channel. */
+  get label(): string {
+    return this.name === undefined ? `channel#${this.id}` : `channel#${this.id} "${this.name}"`;
+  }
+
+  /** No message can arrive any more: every sender closed, or the receiver closed. */
+  get done(): boolean {
+    return this.openSenders === 0 || this.receiverClosed;
+  }
+
+  /** A fresh send may push now. */
+  hasRoom(): boolean {
+    return this.buffer.length + this.granted < this.capacity;
+  }
+
+  /** A fresh recv may take now (a message not reserved for a receiver already woken). */
+  hasFree(): boolean {
+    return this.buffer.length > this.reserved;
+  }
+
+  /** Append a message and wake the receiver it belongs to. */
+  push(value: T): void {
+    this.buffer.push(value);
+    if (this.receivers.length > 0) this.wakeReceivers();
+  }
+
+  /** Remove the oldest message; the slot it frees goes to the first parked sender. */
+  take(): T {
+    const value = this.buffer.shift() as T;
+    if (this.senders.length > 0) this.grantSender();
+    else if (this.receivers.length > 0 && this.buffer.length === 0) this.wakeReceivers(); // the last one: tell the rest it is over
+    return value;
+  }
+
+  /**
+   * Keep the receiver invariant: each unreserved message wakes one parked receiver (FIFO) and
+   * is reserved for it; once the channel is done and empty, every parked receiver is woken
+   * to see the end.
+   */
+  wakeReceivers(): void {
+    const q = this.receivers;
+    while (q.length > 0 && this.buffer.length > this.reserved) {
+      const w = q.shift() as Waiter;
+      w.state = GRANTED;
+      this.reserved++;
+      (w.waker as Waker).wake();
+    }
+    if (q.length > 0 && this.buffer.length === 0 && this.done) {
+      while (q.length > 0) {
+        const w = q.shift() as Waiter;
+        w.state = IDLE; // its next poll finds the channel done and empty
+        (w.waker as Waker).wake();
+      }
+    }
+  }
+
+  /** A slot opened while senders wait: promise it to the first. */
+  grantSender(): void {
+    const w = this.senders.shift() as SendWaiter;
+    w.state = GRANTED;
+    this.granted++;
+    (w.waker as Waker).wake();
+  }
+
+  /** A GRANTED sender gives its slot back without using it: the next in line gets it (no hole). */
+  passSlot(): void {
+    this.granted--;
+    if (this.senders.length > 0 && !this.receiverClosed) this.grantSender();
+  }
+
+  /** A GRANTED receiver leaves without taking its message: the next in line gets it. */
+  passReservation(): void {
+    this.reserved--;
+    if (this.receivers.length > 0) this.wakeReceivers();
+  }
+
+  /** One sender handle closed: its parked sends fail; the last one ends the stream. */
+  closeSender(sender: object): void {
+    this.openSenders--;
+    this.failSenders(sender);
+    if (this.openSenders === 0 && this.receivers.length > 0) this.wakeReceivers();
+  }
+
+  /** The receiver closed: every parked send fails; buffered messages stay to be drained. */
+  closeReceiver(): void {
+    if (this.receiverClosed) return;
+    this.receiverClosed = true;
+    this.failSenders(undefined);
+    if (this.receivers.length > 0) this.wakeReceivers();
+  }
+
+  /** Wake the parked sends made by `sender` (all when undefined): their next poll throws. Order of the rest is kept. */
+  private failSenders(sender: object | undefined): void {
+    const q = this.senders;
+    for (let n = q.length; n > 0; n--) {
+      const w = q.shift() as SendWaiter;
+      if (sender !== undefined && w.sender !== sender) {
+        q.push(w);
+        continue;
+      }
+      w.state = IDLE;
+      (w.waker as Waker).wake();
+    }
+  }
+}
+
+/** Validates a channel capacity: a whole number ≥ 1, or undefined/Infinity for unbounded. */
+export function checkCapacity(what: string, capacity: unknown, unboundedOk: boolean): number {
+  if (capacity === undefined && unboundedOk) return Infinity;
+  if (typeof capacity !== "number") {
+    throw new TypeError(`${what} needs a capacity that is a whole number ≥ 1${unboundedOk ? " (or none, for unbounded)" : ""}, not ${describeValue(capacity)}`);
+  }
+  if (capacity === Infinity && unboundedOk) return Infinity;
+  if (!Number.isInteger(capacity) || capacity < 1) {
+    throw new RangeError(`${what} needs a capacity that is a whole number ≥ 1${unboundedOk ? " (or none, for unbounded)" : ""}, not ${describeValue(capacity)}`);
+  }
+  return capacity;
+}
+
+/** Validates a channel name option. */
+export function checkName(what: string, options: unknown): string | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== "object") throw new TypeError(`${what} options must be an object like { name: "jobs" }, not ${describeValue(options)}`);
+  const name = (options as { name?: unknown }).name;
+  if (name !== undefined && typeof name !== "string") throw new TypeError(`${what} options.name must be a string, not ${describeValue(name)}`);
+  return name;
+}
+
+/** `undefined` is how recv() says "closed", so it cannot be a message. */
+export function checkMessage(what: string, value: unknown): void {
+  if (value === undefined) {
+    throw new TypeError(`${what}(undefined): undefined is how recv() reports a closed channel, so it cannot be sent; send null or a value instead`);
+  }
+}
