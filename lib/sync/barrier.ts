@@ -1,0 +1,130 @@
+// Barrier: n tasks meet; the n-th to arrive releases the others and is the generation's leader.
+// Invariant: `arrived` counts exactly the queued waiters of the current generation (the arriving
+// leader never queues), so a waiter cancelled while it waits is uncounted as it leaves.
+
+import { Poll } from "../poll";
+import type { Op } from "../poll";
+import { Waiter, WaiterQueue, checkCount, identify, type Resource } from "./waiters";
+
+/** What {@link Barrier.wait} returns: `leader` is true for exactly one task per generation. @public */
+export interface BarrierWaitResult {
+  readonly leader: boolean;
+}
+
+const LEADER: BarrierWaitResult = Object.freeze({ leader: true });
+const FOLLOWER: BarrierWaitResult = Object.freeze({ leader: false });
+const READY_LEADER: Poll<BarrierWaitResult> = Object.freeze(Poll.ready(LEADER));
+
+/** Options of a {@link Barrier}. @public */
+export interface BarrierOptions {
+  /** Shown in deadlock reports: `Barrier#1 "phase 1"`. */
+  name?: string;
+}
+
+/**
+ * A meeting point for `n` tasks, reusable: each `wait()` parks until `n` waits have arrived in
+ * the current generation; the last to arrive is the leader (`{ leader: true }`) and releases the
+ * others (`{ leader: false }`), and the next `n` waits form the next generation.
+ *
+ * ```ts
+ * const start = new Barrier(3);
+ * for (let i = 0; i < 3; i++) spawn(function* () {
+ *   const { leader } = yield* start.wait();
+ *   if (leader) console.log("all three arrived");
+ * });
+ * ```
+ *
+ * A waiter cancelled before its generation completes is no longer counted: the barrier then
+ * waits for another task to take its place. (tokio keeps counting a cancelled wait, which can
+ * release the others with fewer than `n` tasks actually there; wakeful does not.) A waiter
+ * cancelled after its generation completed has nothing to give back.
+ * @public
+ */
+export class Barrier implements Resource {
+  readonly id: number;
+  readonly name: string | undefined;
+  readonly label: string;
+  /** How many tasks each generation needs. */
+  readonly parties: number;
+  /** @internal */
+  readonly queue = new WaiterQueue<BarrierWait>();
+  /** @internal Waits queued in the current generation. */
+  arrived = 0;
+  private gen = 0;
+
+  /** @param n tasks per generation, a whole number ≥ 1 */
+  constructor(n: number, options?: BarrierOptions) {
+    checkCount("new Barrier(n): n", n, 1);
+    const { id, name, label } = identify("Barrier", options);
+    this.id = id;
+    this.name = name;
+    this.label = label;
+    this.parties = n;
+  }
+
+  /**
+   * Arrive and wait for the rest of this generation.
+   *
+   * ```ts
+   * const { leader } = yield* barrier.wait();
+   * ```
+   */
+  wait(): Op<BarrierWaitResult> {
+    return new BarrierWait(this);
+  }
+
+  /** Generations completed so far. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  /** Nobody holds a Barrier: always empty. */
+  get holders(): readonly number[] {
+    return [];
+  }
+
+  get waiting(): readonly number[] {
+    return this.queue.taskIds();
+  }
+
+  toString(): string {
+    return this.label;
+  }
+
+  /** @internal The leader arrived: release this generation's waiters and start the next. */
+  complete(): void {
+    this.arrived = 0;
+    this.gen++;
+    for (let w = this.queue.first(); w !== undefined; w = this.queue.first()) this.queue.grant(w, FOLLOWER);
+  }
+}
+
+/** One task's arrival at a Barrier. */
+class BarrierWait extends Waiter<BarrierWaitResult> {
+  constructor(private readonly barrier: Barrier) {
+    super(barrier.queue);
+  }
+
+  get resource(): Barrier {
+    return this.barrier;
+  }
+
+  protected begin(): Poll<BarrierWaitResult> {
+    const b = this.barrier;
+    if (b.arrived + 1 < b.parties) {
+      b.arrived++;
+      return Poll.pending;
+    }
+    b.complete();
+    return READY_LEADER;
+  }
+
+  protected override left(): void {
+    this.barrier.arrived--;
+  }
+
+  describe(): string {
+    const b = this.barrier;
+    return this.queued ? `wait on ${b.label} (${b.arrived} of ${b.parties} arrived)` : `wait on ${b.label}`;
+  }
+}

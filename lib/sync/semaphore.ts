@@ -1,0 +1,231 @@
+// Semaphore: a count of permits that tasks acquire and release, served strictly FIFO (tokio's
+// batch semaphore): a large request at the head is not overtaken by later small ones.
+// Invariant (from PermitPool): free + held === total, and a queued waiter never coexists with
+// enough free permits for the head. A cancelled waiter takes nothing; a dropped grant is passed on.
+
+import type { Op, Poll } from "../poll";
+import { Held, PermitPool, PoolWaiter } from "./permit-pool";
+import { checkCount, describeHolders, identify, runningTask, taskIds, type Resource } from "./waiters";
+
+/** The permit count a semaphore can never exceed (keeps the arithmetic exact). */
+const MAX_PERMITS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Thrown by `acquire` (at the yield) and `tryAcquire` once the semaphore is closed; tasks that
+ * were waiting are woken with it.
+ * @public
+ */
+export class SemaphoreClosedError extends Error {
+  override readonly name = "SemaphoreClosedError";
+  constructor(message = "the semaphore is closed") {
+    super(message);
+  }
+}
+
+/** Options of a {@link Semaphore}. @public */
+export interface SemaphoreOptions {
+  /** Shown in deadlock reports and errors: `Semaphore#3 "db connections"`. */
+  name?: string;
+}
+
+/**
+ * A pool of permits with a strictly FIFO queue of waiters.
+ *
+ * ```ts
+ * const connections = new Semaphore(3, { name: "db" });
+ * const permit = yield* connections.acquire();   // waits while 3 are out
+ * try { yield* query(); } finally { permit.release(); }
+ * // or, where TypeScript's `using` is available:
+ * using p = yield* connections.acquire(2);
+ * ```
+ *
+ * `acquire(n)` with `n` above the semaphore's total permits throws a RangeError at the call
+ * (it could never succeed). A waiter that is cancelled takes nothing with it; one cancelled just
+ * after it was granted hands its permits to the next in line.
+ * @public
+ */
+export class Semaphore implements Resource {
+  readonly id: number;
+  readonly name: string | undefined;
+  readonly label: string;
+  /** @internal */
+  readonly pool: PermitPool;
+  private isClosed = false;
+
+  /** @param permits the initial number of permits, a whole number ≥ 0 */
+  constructor(permits: number, options?: SemaphoreOptions) {
+    checkCount("new Semaphore(permits): permits", permits, 0);
+    const { id, name, label } = identify("Semaphore", options);
+    this.id = id;
+    this.name = name;
+    this.label = label;
+    this.pool = new PermitPool(permits);
+  }
+
+  /**
+   * Permits free now. While a task is queued (its request did not fit) they are kept for it:
+   * strict FIFO, so `tryAcquire` can fail even when `available > 0`.
+   */
+  get available(): number {
+    return this.pool.available;
+  }
+
+  /** Permits in existence: free plus held (the initial count plus every `addPermits`). */
+  get total(): number {
+    return this.pool.total;
+  }
+
+  /** True once {@link close} was called. */
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  get holders(): readonly number[] {
+    return taskIds(this.pool.held().map((h) => h.holder));
+  }
+
+  get waiting(): readonly number[] {
+    return this.pool.queue.taskIds();
+  }
+
+  /**
+   * Wait for `n` permits (default 1), in FIFO order. The Permit gives them back on `release()`.
+   * Throws a RangeError at the call if `n` is not a whole number ≥ 1 or exceeds {@link total};
+   * the future throws {@link SemaphoreClosedError} if the semaphore is (or gets) closed.
+   *
+   * ```ts
+   * const p = yield* sem.acquire(2);
+   * ```
+   */
+  acquire(n = 1): Op<Permit> {
+    this.check("acquire", n);
+    return new Acquire(this, n);
+  }
+
+  /**
+   * Take `n` permits (default 1) now if they are free and nobody is queued ahead; otherwise
+   * `undefined`. Same RangeErrors as {@link acquire}; throws {@link SemaphoreClosedError} once closed.
+   *
+   * ```ts
+   * const p = sem.tryAcquire();
+   * if (p === undefined) return "busy";
+   * ```
+   */
+  tryAcquire(n = 1): Permit | undefined {
+    this.check("tryAcquire", n);
+    if (this.isClosed) throw this.closedError();
+    return this.pool.take(n) ? new Permit(this, n, runningTask()) : undefined;
+  }
+
+  /**
+   * Add `n` new permits (raising {@link total}) and serve waiters that now fit.
+   *
+   * ```ts
+   * sem.addPermits(2);
+   * ```
+   */
+  addPermits(n: number): void {
+    checkCount(`${this.label}.addPermits(n): n`, n, 0);
+    if (this.pool.total + n > MAX_PERMITS) {
+      throw new RangeError(`${this.label}.addPermits(${n}) would exceed ${MAX_PERMITS} permits in total`);
+    }
+    this.pool.total += n;
+    this.pool.give(n);
+  }
+
+  /**
+   * Close: every queued waiter and every later `acquire` throws {@link SemaphoreClosedError}.
+   * Permits already held stay valid and can still be released. Idempotent.
+   *
+   * ```ts
+   * sem.close();
+   * ```
+   */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.pool.queue.close(() => this.closedError());
+  }
+
+  toString(): string {
+    return this.label;
+  }
+
+  /** @internal */
+  closedError(): SemaphoreClosedError {
+    return new SemaphoreClosedError(`${this.label} is closed`);
+  }
+
+  /** @internal What a waiter sees: `1 of 3 free; held by tasks #2, #3`. */
+  state(): string {
+    const held = describeHolders(this.pool.held().map((h) => h.holder));
+    return `${this.pool.available} of ${this.pool.total} free${held === "" ? "" : "; " + held}`;
+  }
+
+  private check(what: string, n: unknown): void {
+    checkCount(`${this.label}.${what}(n): n`, n, 1);
+    if ((n as number) > this.pool.total) {
+      throw new RangeError(
+        `${this.label}.${what}(${n as number}) can never succeed: the semaphore has ${this.pool.total} permit${this.pool.total === 1 ? "" : "s"} in total`,
+      );
+    }
+  }
+}
+
+/**
+ * Permits taken from a {@link Semaphore}. `release()` gives them back (once: twice is an error);
+ * `[Symbol.dispose]` releases unless already released, so `using p = yield* sem.acquire()` works.
+ *
+ * ```ts
+ * const p = yield* sem.acquire(2);
+ * p.permits;   // 2
+ * p.release();
+ * ```
+ * @public
+ */
+export class Permit extends Held {
+  /** @internal */
+  constructor(
+    /** The semaphore it came from. */ readonly semaphore: Semaphore,
+    n: number,
+    holder: Permit["holder"],
+  ) {
+    super(semaphore.pool, n, holder);
+  }
+
+  /** How many permits this holds. */
+  get permits(): number {
+    return this.weight;
+  }
+
+  protected what(): string {
+    return `this permit (${this.weight} of ${this.semaphore.label})`;
+  }
+}
+
+/** A task waiting for permits. */
+class Acquire extends PoolWaiter<Permit> {
+  constructor(
+    private readonly semaphore: Semaphore,
+    n: number,
+  ) {
+    super(semaphore.pool, n);
+  }
+
+  get resource(): Semaphore {
+    return this.semaphore;
+  }
+
+  protected override begin(): Poll<Permit> {
+    if (this.semaphore.closed) throw this.semaphore.closedError();
+    return super.begin();
+  }
+
+  make(): Permit {
+    return new Permit(this.semaphore, this.permits, this.task);
+  }
+
+  describe(): string {
+    return `acquire ${this.permits} of ${this.semaphore.label} (${this.semaphore.state()}${this.queuePosition()})`;
+  }
+}

@@ -1,0 +1,306 @@
+// The waiter queue every lock and signal is built on: a FIFO of waiter futures, each standing for
+// one task parked until its primitive grants it something (permits, a lock, a notification).
+// Invariant: a waiter is in exactly one state — IDLE, QUEUED (linked here, holding a waker),
+// GRANTED (unlinked, holding its grant until its task sees Ready), CLOSED or DONE — and a waiter
+// dropped while QUEUED or GRANTED gives back exactly what it took: nothing, or its whole grant.
+//
+//   IDLE ──first poll──► begin() ready ─────────────────────────────────────► DONE
+//     │                  begin() pending ─► QUEUED ──grant()──► GRANTED ──poll──► DONE
+//     │                                       │  └──close()──► CLOSED ───poll (throws)──► DONE
+//     └─drop: nothing           drop: unlink, left()     drop: giveBack(grant)
+//
+// FIFO fairness holds because only the primitive grants, always from the head (or, for
+// notifyLast, the tail), and a new waiter may bypass the queue only when the primitive says so.
+
+import { currentTask, type RunningTask } from "../current";
+import { Op, Poll, describeValue } from "../poll";
+import type { Context, Waker } from "../waker";
+
+/**
+ * `Symbol.dispose`, or a registered stand-in on hosts that lack it, so guards and permits
+ * always have a dispose method (TypeScript's `using` needs the real `Symbol.dispose`).
+ */
+export const DISPOSE: typeof Symbol.dispose = (Symbol.dispose ?? Symbol.for("Symbol.dispose")) as typeof Symbol.dispose;
+
+/**
+ * A primitive that tasks hold and wait on, seen from outside: enough for a deadlock report or a
+ * test to draw the wait-for graph (task → the resource it waits on → the tasks holding it).
+ * @public
+ */
+export interface Resource {
+  /** Unique per kind within the process, in creation order (`Mutex#2`). */
+  readonly id: number;
+  /** The name given in the constructor options, if any. */
+  readonly name: string | undefined;
+  /** `Mutex#2`, or `Mutex#2 "accounts"` when named. */
+  readonly label: string;
+  /**
+   * Ids of the tasks holding it now (a lock's owner, a semaphore's permit holders), in the order
+   * they took it, each once. A hold taken outside any task is not listed.
+   */
+  readonly holders: readonly number[];
+  /** Ids of the tasks queued on it, in FIFO order (the next to be served first). */
+  readonly waiting: readonly number[];
+}
+
+/** A task as a waiter or a lock remembers it: the running task object, read only for reports. */
+export type TaskRef = RunningTask & { readonly name?: string | undefined; readonly finished?: boolean };
+
+/** The task being polled now, or undefined outside any task. */
+export function runningTask(): TaskRef | undefined {
+  return currentTask() as TaskRef | undefined;
+}
+
+/** `task #4`, `task #4 "worker"`, and a note when the task ended while still holding something. */
+export function describeTask(t: TaskRef): string {
+  const name = typeof t.name === "string" ? ` "${t.name}"` : "";
+  return `task #${t.id}${name}${t.finished === true ? " (finished without releasing it)" : ""}`;
+}
+
+/** `held by task #4`, `held by tasks #2, #3`, `held outside any task`; "" when nobody holds it. */
+export function describeHolders(holders: readonly (TaskRef | undefined)[], verb = "held"): string {
+  const tasks: TaskRef[] = [];
+  let outside = false;
+  for (const h of holders) {
+    if (h === undefined) outside = true;
+    else if (!tasks.includes(h)) tasks.push(h);
+  }
+  const parts: string[] = [];
+  if (tasks.length === 1) parts.push(describeTask(tasks[0] as TaskRef));
+  else if (tasks.length > 1) parts.push("tasks " + tasks.map((t) => describeTask(t).slice("task ".length)).join(", "));
+  if (outside) parts.push("code outside any task");
+  return parts.length === 0 ? "" : `${verb} by ${parts.join(" and ")}`;
+}
+
+/** Unique task ids of `refs`, in order, skipping holds taken outside any task. */
+export function taskIds(refs: Iterable<TaskRef | undefined>): number[] {
+  const ids: number[] = [];
+  for (const r of refs) if (r !== undefined && !ids.includes(r.id)) ids.push(r.id);
+  return ids;
+}
+
+const lastId = new Map<string, number>();
+
+/** The id and label of a new primitive of `kind`, after checking its options. */
+export function identify(kind: string, options: { name?: string } | undefined): { id: number; name: string | undefined; label: string } {
+  if (options !== undefined && (options === null || typeof options !== "object")) {
+    throw new TypeError(`${kind} options must be an object such as { name: "accounts" }, not ${describeValue(options)}`);
+  }
+  const name = options?.name;
+  if (name !== undefined && typeof name !== "string") throw new TypeError(`a ${kind} name must be a string, not ${describeValue(name)}`);
+  const id = (lastId.get(kind) ?? 0) + 1;
+  lastId.set(kind, id);
+  return { id, name, label: name === undefined ? `${kind}#${id}` : `${kind}#${id} "${name}"` };
+}
+
+/** The whole number `n` must be, or a RangeError naming `what` and the value. */
+export function checkCount(what: string, n: unknown, min: number): number {
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < min) {
+    throw new RangeError(`${what} must be a whole number ≥ ${min}, not ${describeValue(n)}`);
+  }
+  return n;
+}
+
+/** Not yet polled: holds nothing, is in no queue. */
+const IDLE = 0;
+/** Linked into its queue with the waker of its task. Left by grant(), close(), or drop(). */
+const QUEUED = 1;
+/** Unlinked; `grant` holds what the primitive gave it and its task has been woken. Left by poll (Ready) or drop (giveBack). */
+const GRANTED = 2;
+/** Unlinked by close(); the next poll throws `error`. */
+const CLOSED = 3;
+/** Finished: Ready returned, an error thrown, or dropped. Terminal. */
+const DONE = 4;
+
+/**
+ * One task's wait on a lock or signal: a future that a {@link WaiterQueue} serves in FIFO order.
+ * Subclasses say what the first poll may take at once (`begin`), what to do when a queued waiter
+ * leaves (`left`), and how to return a grant nobody observed (`giveBack`). Cancel safety comes
+ * from `drop()`, which the driver calls when the waiting task is aborted.
+ *
+ * ```ts
+ * const fut = mutex.lock();              // a Waiter: nothing happens until polled
+ * fut instanceof Waiter && fut.resource; // the Mutex it waits on (holders, waiting)
+ * ```
+ * @public
+ */
+export abstract class Waiter<T> extends Op<T> {
+  /** @internal One of IDLE, QUEUED, GRANTED, CLOSED, DONE. */
+  state = IDLE;
+  /** @internal Neighbours in the queue while QUEUED. */
+  prev: Waiter<unknown> | undefined = undefined;
+  /** @internal */
+  next: Waiter<unknown> | undefined = undefined;
+  /** @internal The waker to call when granted; held only while QUEUED. */
+  waker: Waker | undefined = undefined;
+  /** @internal What it was granted (GRANTED), or the error it will throw (CLOSED). */
+  grant: T | undefined = undefined;
+  /** @internal */
+  error: unknown = undefined;
+  /** @internal The task that first polled it; undefined before that, or when polled outside any task. */
+  task: TaskRef | undefined = undefined;
+
+  constructor(private readonly queue: WaiterQueue<Waiter<T>>) {
+    super();
+  }
+
+  /** The primitive this waiter waits on. */
+  abstract readonly resource: Resource;
+
+  /** The id of the task waiting, once it has polled (undefined outside any task). */
+  get taskId(): number | undefined {
+    return this.task?.id;
+  }
+
+  /** True while it sits in its primitive's queue. */
+  get queued(): boolean {
+    return this.state === QUEUED;
+  }
+
+  /** First poll: Ready if it can be served at once without overtaking anyone; Pending to queue. May throw (a closed primitive). */
+  protected abstract begin(): Poll<T>;
+
+  /** A queued waiter left without being served: the primitive may now serve those behind it. */
+  protected left(): void {}
+
+  /** A grant its task never observed: hand it on (to the next waiter, or back to the primitive). */
+  protected giveBack(grant: T): void {
+    void grant;
+  }
+
+  poll(cx: Context): Poll<T> {
+    const s = this.state;
+    if (s === GRANTED) {
+      const grant = this.grant as T;
+      this.grant = undefined;
+      this.state = DONE;
+      return Poll.ready(grant);
+    }
+    if (s === QUEUED) {
+      const w = cx.waker;
+      if (!(this.waker as Waker).willWake(w)) this.waker = w;
+      return Poll.pending;
+    }
+    if (s === IDLE) {
+      this.task = runningTask();
+      this.state = DONE; // until begin() says otherwise: a begin() that throws ends this future
+      const p = this.begin();
+      if (p.ready) return p;
+      this.waker = cx.waker;
+      this.state = QUEUED;
+      this.queue.push(this);
+      return Poll.pending;
+    }
+    if (s === CLOSED) {
+      const error = this.error;
+      this.error = undefined;
+      this.state = DONE;
+      throw error;
+    }
+    throw new Error(`${this.describe()}: this future already completed; call the method again for another wait`);
+  }
+
+  /** Cancelled: leave the queue, or hand on a grant that was never observed. Takes nothing with it. */
+  drop(): void {
+    const s = this.state;
+    this.state = DONE;
+    if (s === QUEUED) {
+      this.queue.unlink(this);
+      this.waker = undefined;
+      this.left();
+    } else if (s === GRANTED) {
+      const grant = this.grant as T;
+      this.grant = undefined;
+      this.giveBack(grant);
+    } else if (s === CLOSED) {
+      this.error = undefined;
+    }
+  }
+
+  abstract describe(): string;
+}
+
+/**
+ * A FIFO of queued {@link Waiter}s, as an intrusive doubly linked list: push, unlink and grant
+ * are O(1) and allocate nothing, so a cancelled waiter leaves in constant time.
+ * @public
+ */
+export class WaiterQueue<W extends Waiter<unknown>> {
+  private head: W | undefined = undefined;
+  private tail: W | undefined = undefined;
+  /** Number of queued waiters. */
+  length = 0;
+
+  /** The oldest queued waiter (the next to serve). */
+  first(): W | undefined {
+    return this.head;
+  }
+
+  /** The newest queued waiter. */
+  last(): W | undefined {
+    return this.tail;
+  }
+
+  /** @internal Queue `w` at the back (done by Waiter.poll). */
+  push(w: W): void {
+    w.prev = this.tail;
+    w.next = undefined;
+    if (this.tail === undefined) this.head = w;
+    else this.tail.next = w;
+    this.tail = w;
+    this.length++;
+  }
+
+  /** @internal Take `w` out, wherever it is. */
+  unlink(w: W): void {
+    const prev = w.prev as W | undefined;
+    const next = w.next as W | undefined;
+    if (prev === undefined) this.head = next;
+    else prev.next = next;
+    if (next === undefined) this.tail = prev;
+    else next.prev = prev;
+    w.prev = w.next = undefined;
+    this.length--;
+  }
+
+  /** Serve the queued waiter `w` with `grant`: it leaves the queue and its task is woken. */
+  grant<T>(w: W & Waiter<T>, grant: T): void {
+    this.unlink(w);
+    w.state = GRANTED;
+    w.grant = grant;
+    const waker = w.waker as Waker;
+    w.waker = undefined;
+    waker.wake();
+  }
+
+  /** Fail every queued waiter: each leaves the queue, is woken, and throws `error(w)` when polled. */
+  close(error: (w: W) => unknown): void {
+    for (let w = this.head; w !== undefined; w = this.head) {
+      this.unlink(w);
+      w.state = CLOSED;
+      w.error = error(w);
+      const waker = w.waker as Waker;
+      w.waker = undefined;
+      waker.wake();
+    }
+  }
+
+  /** The queued waiters, oldest first (a snapshot, for reports). */
+  toArray(): W[] {
+    const out: W[] = [];
+    for (let w = this.head; w !== undefined; w = w.next as W | undefined) out.push(w);
+    return out;
+  }
+
+  /** How many queued waiters are ahead of `w` (−1 when `w` is not queued here). For reports. */
+  ahead(w: W): number {
+    let k = 0;
+    for (let x = this.head; x !== undefined; x = x.next as W | undefined, k++) if (x === w) return k;
+    return -1;
+  }
+
+  /** Ids of the queued tasks, FIFO order. */
+  taskIds(): number[] {
+    return taskIds(this.toArray().map((w) => w.task));
+  }
+}
