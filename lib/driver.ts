@@ -23,6 +23,7 @@ import { clampChoice, type Scheduler } from "./scheduler";
 import { FAILED, PARKED, CANCELLED, COMPLETED, Task, errorText, type TaskHost, type TaskInfo } from "./task";
 import { TimerHeap } from "./timer";
 import { currentTask } from "./current";
+import type { Waker } from "./waker";
 
 /** Settings the driver runs with (validated by the Runtime). */
 export interface DriverOptions {
@@ -166,9 +167,11 @@ export class Driver implements TaskHost {
     this.driving = true;
     this.firingTimers = true;
     for (let e = this.timers.popDue(now); e !== undefined; e = this.timers.popDue(now)) {
+      const waker = e.waker as Waker;
+      e.waker = undefined; // a fired entry must not keep its task alive
       this.timersFired++;
-      if (this.sink !== undefined && e.waker instanceof Task) this.emit("timer", e.waker, `deadline ${e.deadline}`, "timer");
-      e.waker.wake();
+      if (this.sink !== undefined && waker instanceof Task) this.emit("timer", waker, `deadline ${e.deadline}`, "timer");
+      waker.wake();
     }
     this.firingTimers = false;
     this.driving = wasDriving;

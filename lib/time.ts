@@ -10,7 +10,7 @@ import { Op, Poll, describeFuture, describeValue, isBody, isFuture } from "./pol
 import type { Runtime } from "./runtime";
 import { runningHost, type TaskHost } from "./task";
 import type { TimerEntry } from "./timer";
-import type { Context } from "./waker";
+import type { Context, Waker } from "./waker";
 
 function checkMs(what: string, ms: unknown): number {
   if (typeof ms !== "number" || Number.isNaN(ms) || ms < 0) {
@@ -20,58 +20,60 @@ function checkMs(what: string, ms: unknown): number {
   return ms;
 }
 
-/** Waits until `deadline` on the runtime clock; the building block of every timed future. */
-class Deadline {
-  private entry: TimerEntry | undefined = undefined;
-  constructor(
-    private readonly host: TaskHost,
-    readonly at: number,
-  ) {}
+/**
+ * A future that waits on the runtime clock. It is its own timer entry (intrusive: arming
+ * allocates nothing), so a parked sleeper costs one object beyond its task and generator.
+ */
+abstract class Timed<T> extends Op<T> implements TimerEntry {
+  /** The entry's deadline; NaN until the first poll fixes it (durations count from there). */
+  deadline = NaN;
+  seq = 0;
+  index = -1;
+  waker: Waker | undefined = undefined;
+  private host: TaskHost | undefined = undefined;
 
-  /** True once due; otherwise arms (or re-aims) the timer at `cx.waker`. */
-  reached(cx: Context): boolean {
-    const host = this.host;
-    if (host.clock.now() >= this.at) {
-      this.cancel();
+  /** True once the clock reads `at`; otherwise (re)arms this entry to wake `cx.waker`. */
+  protected due(host: TaskHost, at: number, cx: Context): boolean {
+    if (host.clock.now() >= at) {
+      this.disarm();
       return true;
     }
     const waker = cx.waker;
-    const entry = this.entry;
-    if (entry === undefined || entry.index < 0) this.entry = host.timers.add(this.at, waker);
-    else if (!entry.waker.willWake(waker)) entry.waker = waker;
+    if (this.index < 0 || this.deadline !== at) {
+      this.disarm();
+      this.host = host;
+      host.timers.arm(this, at, waker);
+    } else if (!(this.waker as Waker).willWake(waker)) {
+      this.waker = waker;
+    }
     return false;
   }
 
-  cancel(): void {
-    if (this.entry !== undefined) {
-      this.host.timers.remove(this.entry);
-      this.entry = undefined;
-    }
+  protected disarm(): void {
+    if (this.index >= 0) (this.host as TaskHost).timers.disarm(this);
+    this.waker = undefined;
   }
 }
 
-class Sleep extends Op<void> {
-  private deadline: Deadline | undefined = undefined;
+class Sleep extends Timed<void> {
+  /** `ms` is a duration, or with `absolute` the deadline itself (sleepUntil). */
   constructor(
-    private readonly ms: number | undefined,
-    private readonly until: number | undefined,
+    private readonly ms: number,
+    private readonly absolute: boolean,
   ) {
     super();
   }
   poll(cx: Context): Poll<void> {
-    let d = this.deadline;
-    if (d === undefined) {
-      const host = runningHost(this.describe());
-      d = this.deadline = new Deadline(host, this.until ?? host.clock.now() + (this.ms as number));
-    }
-    return d.reached(cx) ? READY_VOID : Poll.pending;
+    const host = runningHost(this.absolute ? "sleepUntil()" : "sleep()");
+    if (Number.isNaN(this.deadline)) this.deadline = this.absolute ? this.ms : host.clock.now() + this.ms;
+    return this.due(host, this.deadline, cx) ? READY_VOID : Poll.pending;
   }
   drop(): void {
-    this.deadline?.cancel();
+    this.disarm();
   }
   describe(): string {
-    const at = this.deadline === undefined ? "" : ` until t=${this.deadline.at}`;
-    return this.ms !== undefined ? `sleep(${this.ms})${at}` : `sleepUntil(${this.until})`;
+    if (this.absolute) return `sleepUntil(${this.ms})`;
+    return Number.isNaN(this.deadline) ? `sleep(${this.ms})` : `sleep(${this.ms}) until t=${this.deadline}`;
   }
 }
 
@@ -84,7 +86,7 @@ class Sleep extends Op<void> {
  * @public
  */
 export function sleep(ms: number): Op<void> {
-  return new Sleep(checkMs("sleep", ms), undefined);
+  return new Sleep(checkMs("sleep", ms), false);
 }
 
 /** Wait until the runtime clock reads `deadline` (ms); ready at once if it already has. @public */
@@ -92,7 +94,7 @@ export function sleepUntil(deadline: number): Op<void> {
   if (typeof deadline !== "number" || Number.isNaN(deadline)) {
     throw new RangeError(`sleepUntil needs a deadline in ms, not ${describeValue(deadline)}`);
   }
-  return new Sleep(undefined, deadline);
+  return new Sleep(deadline, true);
 }
 
 /** The running task's runtime clock, in ms. Throws outside a task. @public */
@@ -109,8 +111,7 @@ const CANCELLING_DROPPED = 2;
  * cancelled (its finally blocks run to the end) and then `TimeoutError` is thrown.
  * A future body is polled inline; an operation runs as a child task the timeout owns.
  */
-class Timeout<T> extends Op<T> {
-  private deadline: Deadline | undefined = undefined;
+class Timeout<T> extends Timed<T> {
   private child: JoinHandle<T> | undefined = undefined;
   private phase = RUNNING;
 
@@ -122,10 +123,9 @@ class Timeout<T> extends Op<T> {
   }
 
   poll(cx: Context): Poll<T> {
-    let d = this.deadline;
-    if (d === undefined) {
-      const host = runningHost("timeout()");
-      d = this.deadline = new Deadline(host, host.clock.now() + this.ms);
+    const host = runningHost("timeout()");
+    if (Number.isNaN(this.deadline)) {
+      this.deadline = host.clock.now() + this.ms;
       if (!isFuture(this.body)) {
         this.child = (host.runtime as Runtime).spawn(this.body, { name: `timeout(${this.ms}) body` });
       }
@@ -138,14 +138,14 @@ class Timeout<T> extends Op<T> {
       try {
         p = inner.poll(cx);
       } catch (error) {
-        d.cancel();
+        this.disarm();
         throw error;
       }
       if (p.ready) {
-        d.cancel();
+        this.disarm();
         return p;
       }
-      if (!d.reached(cx)) return Poll.pending;
+      if (!this.due(host, this.deadline, cx)) return Poll.pending;
       if (typeof inner.drop === "function") inner.drop();
       throw new TimeoutError(this.ms);
     }
@@ -154,14 +154,14 @@ class Timeout<T> extends Op<T> {
       try {
         p = child.poll(cx);
       } catch (error) {
-        d.cancel(); // the child failed: its error is ours, and the timer must not linger
+        this.disarm(); // the child failed: its error is ours, and the timer must not linger
         throw error;
       }
       if (p.ready) {
-        d.cancel();
+        this.disarm();
         return p;
       }
-      if (!d.reached(cx)) return Poll.pending;
+      if (!this.due(host, this.deadline, cx)) return Poll.pending;
       this.phase = CANCELLING_TIMED_OUT;
       child.abort();
     }
@@ -180,7 +180,7 @@ class Timeout<T> extends Op<T> {
   }
 
   drop(): boolean {
-    this.deadline?.cancel();
+    this.disarm();
     const child = this.child;
     if (child === undefined) {
       const inner = this.body as Future<T>;
@@ -261,8 +261,7 @@ export class Interval {
   }
 }
 
-class Tick extends Op<number> {
-  private deadline: Deadline | undefined = undefined;
+class Tick extends Timed<number> {
   constructor(private readonly interval: Interval) {
     super();
   }
@@ -271,19 +270,15 @@ class Tick extends Op<number> {
     const now = host.clock.now();
     const at = this.interval.due(now);
     if (now >= at) {
-      this.deadline?.cancel();
+      this.disarm();
       this.interval.take(at, now);
       return Poll.ready(at);
     }
-    if (this.deadline === undefined || this.deadline.at !== at) {
-      this.deadline?.cancel();
-      this.deadline = new Deadline(host, at);
-    }
-    this.deadline.reached(cx);
+    this.due(host, at, cx);
     return Poll.pending;
   }
   drop(): void {
-    this.deadline?.cancel();
+    this.disarm();
   }
   describe(): string {
     return `interval(${this.interval.period}) tick`;

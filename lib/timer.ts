@@ -1,24 +1,26 @@
 // Timers: an indexed binary min-heap ordered by (deadline, creation sequence), so timers that
-// share a deadline fire in the order they were created. Each entry knows its heap index, so
-// cancelling is an O(log n) removal: a timeout that never fires leaves nothing behind.
+// share a deadline fire in the order they were armed. Entries are intrusive — the waiting future
+// is itself the entry and knows its heap index — so arming allocates nothing and cancelling is
+// an O(log n) removal: a timeout that never fires leaves nothing behind.
 //
-//   insert O(log n) · remove O(log n) · earliest O(1) · pop O(log n)
+//   arm O(log n) · disarm O(log n) · earliest O(1) · pop O(log n)
 //
-// A hashed wheel (tokio's, after Varghese & Lauck) makes insert/remove O(1), but its slot
-// order loses creation order within a millisecond; a heap keeps (deadline, seq) exact, which
-// the deterministic scheduler and the "equal deadlines fire in creation order" rule need.
+// A hashed wheel (tokio's, after Varghese & Lauck) makes arm/disarm O(1), but its slot lists
+// lose creation order within a tick; a heap keeps (deadline, seq) exact, which the
+// deterministic scheduler and the "equal deadlines fire in creation order" rule need.
 
 import type { Waker } from "./waker";
 
-/** One armed timer: whom to wake, and when. */
-export class TimerEntry {
-  /** Position in the heap, or -1 when not armed (never inserted, fired, or removed). */
-  index = -1;
-  constructor(
-    readonly deadline: number,
-    readonly seq: number,
-    public waker: Waker,
-  ) {}
+/** What the heap needs from an entry: the future that waits embeds these fields. */
+export interface TimerEntry {
+  /** When to fire, on the runtime clock (ms). */
+  deadline: number;
+  /** Arming order: breaks ties between equal deadlines. */
+  seq: number;
+  /** Position in the heap, or -1 when not armed (never armed, fired, or disarmed). */
+  index: number;
+  /** Whom to wake when it fires. */
+  waker: Waker | undefined;
 }
 
 function before(a: TimerEntry, b: TimerEntry): boolean {
@@ -34,17 +36,18 @@ export class TimerHeap {
     return this.heap.length;
   }
 
-  /** Arm a timer for `deadline` that wakes `waker`. */
-  add(deadline: number, waker: Waker): TimerEntry {
-    const entry = new TimerEntry(deadline, this.seq++, waker);
+  /** Arm `entry` for `deadline`, waking `waker`. The entry must not be armed already. */
+  arm(entry: TimerEntry, deadline: number, waker: Waker): void {
+    entry.deadline = deadline;
+    entry.seq = this.seq++;
+    entry.waker = waker;
     entry.index = this.heap.length;
     this.heap.push(entry);
     this.up(entry.index);
-    return entry;
   }
 
-  /** Disarm `entry`; a no-op when it already fired or was removed. */
-  remove(entry: TimerEntry): void {
+  /** Disarm `entry`; a no-op when it already fired or was disarmed. */
+  disarm(entry: TimerEntry): void {
     const i = entry.index;
     if (i < 0 || this.heap[i] !== entry) return;
     entry.index = -1;
@@ -62,11 +65,11 @@ export class TimerHeap {
     return top === undefined ? undefined : top.deadline;
   }
 
-  /** Remove and return the earliest timer if it is due at `now`. */
+  /** Remove and return the earliest entry if it is due at `now`. */
   popDue(now: number): TimerEntry | undefined {
     const top = this.heap[0];
     if (top === undefined || top.deadline > now) return undefined;
-    this.remove(top);
+    this.disarm(top);
     return top;
   }
 
