@@ -1,0 +1,121 @@
+// Moves: a trace read as a sequence of things a reader follows one at a time (a poll with its
+// outcome, a wake, a spawn, a timer), each placed in its task's lane, with every lane's state
+// (not spawned, ready, running, parked, done) before it. The text timeline prints one row per
+// move; the HTML page draws one column per move and its slider steps through them.
+// Invariant: every event belongs to exactly one move, and moves keep the events' order.
+
+import type { TraceEvent } from "../events";
+import { type Lane, lanesOf } from "./lanes";
+import { causeText, endsTask, ownText } from "./words";
+
+/** Lane states. */
+export const NOT_SPAWNED = 0;
+export const READY = 1;
+export const RUNNING = 2;
+export const PARKED = 3;
+export const DONE = 4;
+
+/** One thing that happened, as a reader sees it. */
+export interface Move {
+  /** Index of its first and last event in the trace. */
+  readonly first: number;
+  readonly last: number;
+  readonly t: number;
+  /** The lane (index into `lanes`) of the task it happened to. */
+  readonly lane: number;
+  readonly text: string;
+  /** How many characters at the end of `text` must survive when it is cut (the poll's outcome). */
+  readonly tail: number;
+  /** The lane of the task that caused it (a spawn or wake from another task), or -1. */
+  readonly causeLane: number;
+  readonly causeText: string | undefined;
+}
+
+export interface Moves {
+  readonly lanes: Lane[];
+  readonly moves: Move[];
+  /** `states[k][lane]`: the lane's state before move k; `states[moves.length]` is the final one. */
+  readonly states: number[][];
+}
+
+/**
+ * Read `events` as moves. With `compact`, a poll is joined with the Ready, park or
+ * wake-itself-and-requeue that follows it, and a timer with the wake it causes; only adjacent
+ * events of one task are joined, so nothing that happened in between is hidden.
+ */
+export function movesOf(events: readonly TraceEvent[], compact: boolean): Moves {
+  const lanes = lanesOf(events);
+  const laneOf = new Map<number, number>();
+  lanes.forEach((lane, i) => laneOf.set(lane.id, i));
+  const state: number[] = lanes.map(() => NOT_SPAWNED);
+  const states: number[][] = [];
+  const moves: Move[] = [];
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i] as TraceEvent;
+    const first = i;
+    let text = ownText(e);
+    let tail = 0;
+    if (compact) {
+      const joined = joinWithOutcome(events, i);
+      if (joined !== undefined) {
+        text = joined.text;
+        tail = joined.tail;
+        i = joined.last;
+      }
+    }
+    const lane = laneOf.get(e.task) as number;
+    const cause = causeText(e);
+    const causeLane = cause === undefined ? -1 : (laneOf.get(e.by as number) as number);
+    states.push(state.slice());
+    moves.push({ first, last: i, t: e.t, lane, text, tail, causeLane, causeText: cause });
+    if (causeLane >= 0 && state[causeLane] !== DONE) {
+      // A spawn or wake happens inside the causing task's step: it is running. (Not when a
+      // finished task wakes its joiners, which comes just after its own "complete".)
+      state[causeLane] = RUNNING;
+    }
+    state[lane] = stateAfter(events[i] as TraceEvent, state[lane] as number);
+  }
+  states.push(state.slice());
+  return { lanes, moves, states };
+}
+
+/** A lane's state once `e` (the last event of its move) has happened. */
+function stateAfter(e: TraceEvent, before: number): number {
+  if (endsTask(e.kind)) return DONE;
+  switch (e.kind) {
+    case "spawn":
+    case "pending":
+      return READY;
+    case "park":
+      return PARKED;
+    case "wake":
+      return e.by === e.task || before === RUNNING ? RUNNING : READY;
+    case "timer":
+      return before;
+    default:
+      return RUNNING; // poll, ready, and whatever else a task does while it runs
+  }
+}
+
+function joinWithOutcome(list: readonly TraceEvent[], i: number): { text: string; tail: number; last: number } | undefined {
+  const e = list[i] as TraceEvent;
+  const a = list[i + 1];
+  if (a === undefined || a.task !== e.task) return undefined;
+  if (e.kind === "timer" && a.kind === "wake" && a.by === "timer") return { text: "timer fires → woken", tail: 0, last: i + 1 };
+  if (e.kind !== "poll") return undefined;
+  const polled = e.detail ?? "a future";
+  if (a.kind === "ready") return outcome(polled, "Ready", i + 1);
+  if (a.kind === "park") {
+    // The park names the same future, sometimes more precisely ("sleep(5) until t=5").
+    const what = a.detail !== undefined && a.detail.startsWith(polled) ? a.detail : polled;
+    return outcome(what, "park", i + 1);
+  }
+  const b = list[i + 2];
+  if (a.kind === "wake" && a.by === e.task && b !== undefined && b.task === e.task && b.kind === "pending") return outcome(polled, "requeued", i + 2);
+  return undefined;
+}
+
+function outcome(what: string, result: string, last: number): { text: string; tail: number; last: number } {
+  const tail = ` → ${result}`;
+  return { text: `poll ${what}${tail}`, tail: tail.length, last };
+}
