@@ -1,0 +1,65 @@
+// The base of every testing scheduler: it asks its strategy for a choice, clamps it, and
+// records what was actually taken. Invariant: `choices` replayed with `replay()` reproduces the
+// run exactly, whatever strategy produced it (random draws and PCT priorities become indices).
+
+import { clampChoice, type Scheduler } from "../scheduler";
+import type { TaskInfo } from "../task";
+import { encodeSchedule, trimSchedule, type Schedule } from "./schedule";
+
+/** One decision, as kept for reports when logging is on. */
+export interface DecisionRecord {
+  /** 0-based index of the decision point. */
+  readonly index: number;
+  /** Runtime clock when it was made (ms). */
+  readonly at: number;
+  /** The ready tasks, in FIFO order. */
+  readonly ready: readonly TaskInfo[];
+  /** Index into `ready` of the task that ran. */
+  readonly chosen: number;
+}
+
+/**
+ * A Scheduler that remembers its choices, so any run can be turned into a replayable
+ * {@link Schedule}. Subclass it and implement `pick` to write your own strategy.
+ *
+ * ```ts
+ * const s = random(7);
+ * const rt = new Runtime({ clock: "virtual", scheduler: s });
+ * // … spawn, rt.runSync() …
+ * s.token(); // "w1:…": replay(s.token()) runs the same interleaving again
+ * ```
+ * @public
+ */
+export abstract class RecordingScheduler implements Scheduler {
+  /** The choice taken at each decision point so far (already clamped). */
+  readonly choices: number[] = [];
+  /** How many tasks were ready at each decision point. */
+  readonly candidates: number[] = [];
+  /** When set to an array, every decision is also logged there with its ready tasks. */
+  log: DecisionRecord[] | undefined = undefined;
+
+  chooseTask(ready: readonly TaskInfo[], now: number): number {
+    const n = ready.length;
+    const index = this.choices.length;
+    const k = clampChoice(this.pick(ready, now, index), n);
+    this.choices.push(k);
+    this.candidates.push(n);
+    if (this.log !== undefined) {
+      this.log.push({ index, at: now, ready: ready.map((t) => ({ id: t.id, name: t.name })), chosen: k });
+    }
+    return k;
+  }
+
+  /** The strategy: which of `ready` (FIFO order) runs at decision `decision`. Clamped afterwards. */
+  protected abstract pick(ready: readonly TaskInfo[], now: number, decision: number): number;
+
+  /** The choices taken so far, as a schedule (trailing zeros dropped). */
+  schedule(): Schedule {
+    return { choices: trimSchedule(this.choices) };
+  }
+
+  /** The replay token of the choices taken so far. */
+  token(): string {
+    return encodeSchedule({ choices: this.choices });
+  }
+}

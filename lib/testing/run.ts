@@ -1,0 +1,147 @@
+// One schedule, run to its end: a fresh virtual-clock Runtime with the given scheduler, the
+// test's setup, then steps until nothing can run, and an honest verdict. Invariant: every way a
+// run can go wrong becomes a failure of a named kind — a thrown error, a deadlock, the step
+// limit, or nondeterminism — nothing is dropped and nothing uncontrolled is accepted.
+
+import { DeadlockError } from "../errors";
+import type { TraceEvent } from "../events";
+import { describeValue } from "../poll";
+import { Runtime } from "../runtime";
+import { NondeterminismError, StepLimitError, type BusyTask } from "./errors";
+import type { DecisionRecord, RecordingScheduler } from "./recorder";
+
+/**
+ * A test: spawn the tasks to explore on `rt` (create the state they share here too, so every
+ * schedule starts fresh). It may return a function, called after the tasks have all finished,
+ * that checks the final state (throw to fail).
+ * @public
+ */
+export type ScheduleTest = (rt: Runtime) => void | (() => void);
+
+/** How a failing run failed; shrinking keeps a candidate only if it fails the same way. @public */
+export type FailureKind = "error" | "deadlock" | "maxSteps" | "nondeterminism";
+
+/** The verdict of one run. */
+export interface RunOutcome {
+  readonly kind: FailureKind | undefined;
+  readonly error: unknown;
+  /** Set when tasks were left deadlocked, even if a task's error is the reported failure. */
+  readonly deadlock: DeadlockError | undefined;
+  /** The choice taken at each decision point, and how many tasks were ready there. */
+  readonly choices: readonly number[];
+  readonly candidates: readonly number[];
+  /** Steps (task polls) the run took. */
+  readonly steps: number;
+  readonly trace: readonly TraceEvent[] | undefined;
+  readonly decisions: readonly DecisionRecord[] | undefined;
+}
+
+/** How many extra steps are sampled after the step limit, to say who keeps running. */
+const LIVELOCK_SAMPLE = 64;
+
+/** Run `test` once under `scheduler`. With `traced`, the trace and every decision are kept. */
+export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSteps: number, traced: boolean): RunOutcome {
+  const taskErrors: unknown[] = [];
+  if (traced) scheduler.log = [];
+  const rt = new Runtime({
+    clock: "virtual",
+    scheduler,
+    trace: traced,
+    onTaskError: (error) => void taskErrors.push(error),
+  });
+  let steps = 0;
+  const verdict = (kind: FailureKind | undefined, error: unknown, deadlock?: DeadlockError): RunOutcome => ({
+    kind,
+    error,
+    deadlock,
+    choices: scheduler.choices,
+    candidates: scheduler.candidates,
+    steps,
+    trace: traced ? rt.trace : undefined,
+    decisions: scheduler.log,
+  });
+
+  let after: unknown;
+  try {
+    after = test(rt);
+  } catch (error) {
+    return verdict("error", error);
+  }
+  if (after !== undefined && typeof after !== "function") {
+    return verdict("error", new TypeError(`a schedule test may return a function (a final check) or nothing, not ${describeValue(after)}`));
+  }
+
+  for (;;) {
+    if (rt.step() === undefined) break;
+    if (++steps > maxSteps) {
+      steps--;
+      return verdict("maxSteps", new StepLimitError(maxSteps, sampleBusy(rt)));
+    }
+  }
+
+  let deadlock: DeadlockError | undefined;
+  let stuck: DeadlockError | undefined; // parked on promises or I/O the explorer cannot drive
+  const external = rt.metrics.pendingExternal;
+  try {
+    rt.runSync(); // nothing can run: reports unjoined task errors, and the deadlock if tasks are left
+  } catch (error) {
+    if (!(error instanceof DeadlockError)) taskErrors.push(error);
+    else if (external > 0) stuck = error;
+    else deadlock = error;
+  }
+
+  if (taskErrors.length > 0) {
+    const error = taskErrors.length === 1 ? taskErrors[0] : new AggregateError(taskErrors, `${taskErrors.length} tasks failed and nobody joined them`);
+    return verdict("error", error, deadlock);
+  }
+  if (deadlock !== undefined) return verdict("deadlock", deadlock, deadlock);
+  if (stuck !== undefined) {
+    const waiting = stuck.tasks.map((t) => `  task #${t.id}${t.name === undefined ? "" : ` "${t.name}"`} waits on ${t.waitsOn}`).join("\n");
+    return verdict(
+      "nondeterminism",
+      new NondeterminismError(
+        `tasks wait on ${external} promise${external === 1 ? "" : "s"} or I/O outside the runtime: explore runs synchronously on a virtual clock and cannot wait for them, ` +
+          `and when they settle would be up to the host, not the schedule. Replace them with runtime futures (channels, sleep) in the test:\n${waiting}`,
+      ),
+    );
+  }
+  const outside = rt.metrics.outsideWakes;
+  if (outside > 0) {
+    return verdict(
+      "nondeterminism",
+      new NondeterminismError(
+        `${outside} wake${outside === 1 ? "" : "s"} came from outside the runtime (a host callback, a Promise, or another runtime): their timing is not part of the schedule, so the run cannot be replayed`,
+      ),
+    );
+  }
+  if (typeof after === "function") {
+    try {
+      (after as () => void)();
+    } catch (error) {
+      return verdict("error", error);
+    }
+  }
+  return verdict(undefined, undefined);
+}
+
+/** Step a little further and say which tasks keep running, for the step-limit report. */
+function sampleBusy(rt: Runtime): BusyTask[] {
+  const seen = new Map<number, { id: number; name: string | undefined; steps: number; last: string }>();
+  for (let i = 0; i < LIVELOCK_SAMPLE; i++) {
+    const e = rt.step();
+    if (e === undefined) break;
+    let t = seen.get(e.task);
+    if (t === undefined) seen.set(e.task, (t = { id: e.task, name: e.name, steps: 0, last: "" }));
+    t.steps++;
+    t.last = e.kind === "pending" ? "yielded (rescheduled itself)" : e.kind === "park" ? String(e.detail) : e.kind;
+  }
+  return [...seen.values()].sort((a, b) => b.steps - a.steps);
+}
+
+/** A key naming a failure's kind (and error class): shrinking keeps only candidates with the same key. */
+export function failureKey(outcome: RunOutcome): string {
+  if (outcome.kind !== "error") return String(outcome.kind);
+  const e = outcome.error;
+  const name = e instanceof Error ? e.name : typeof e;
+  return `error:${name}`;
+}
