@@ -6,3 +6,5 @@
 export type { TraceEvent, TraceKind } from "../events";
 export { timeline } from "./timeline";
 export type { TimelineOptions } from "./timeline";
+export { chromeTrace } from "./chrome";
+export type { ChromeTrace, ChromeTraceEvent, ChromeTraceOptions } from "./chrome";
