@@ -1,0 +1,383 @@
+// `npm run bench`: the benchmark orchestrator. It bundles one worker per implementation with
+// esbuild (so a worker starts in milliseconds and every library runs as plain bundled JS), runs
+// every (workload, implementation) job in a fresh `node --expose-gc` process several times,
+// interleaving the rounds so background noise spreads over all rows, and reports medians per
+// op, ratios, and the targets from the issues. Results also go to build/bench.json.
+//
+//   npm run bench -- [--quick] [--only W2,W3] [--impl wakeful,native] [--runs N] [--profile]
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { build, type Plugin } from "esbuild";
+import { IMPL_LABEL, IMPLS, WORKLOADS, workload, type ImplId, type Job, type Measurement, type WorkloadId, type WorkloadSpec } from "./jobs";
+import { formatHotSpots } from "./profile";
+
+const ROOT = path.resolve(__dirname, "..");
+const OUT = path.join(ROOT, "build", "bench");
+const PROF = path.join(ROOT, "build", "prof");
+
+/** Export name of each implementation in its bench/impl file. */
+const ENTRY: Record<ImplId, { file: string; name: string }> = {
+  raw: { file: "./impl/raw", name: "raw" },
+  native: { file: "./impl/native", name: "native" },
+  wakeful: { file: "./impl/wakeful", name: "wakeful" },
+  "wakeful-local": { file: "./impl/wakeful", name: "wakefulLocal" },
+  effection: { file: "./impl/effection", name: "effection" },
+  effect: { file: "./impl/effect", name: "effect" },
+  saga: { file: "./impl/saga", name: "saga" },
+};
+
+interface Options {
+  quick: boolean;
+  only: Set<string> | undefined;
+  impls: Set<string> | undefined;
+  runs: number | undefined;
+  profile: boolean;
+  timeoutMs: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { quick: false, only: undefined, impls: undefined, runs: undefined, profile: false, timeoutMs: 180_000 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new RangeError(`${a} needs a value`);
+      return v;
+    };
+    if (a === "--quick") o.quick = true;
+    else if (a === "--profile") o.profile = true;
+    else if (a === "--only") o.only = new Set(value().split(",").map((s) => workload(s.trim()).id));
+    else if (a === "--impl") {
+      o.impls = new Set(value().split(","));
+      for (const x of o.impls) if (!(IMPLS as readonly string[]).includes(x)) throw new RangeError(`unknown --impl ${x}: use ${IMPLS.join(", ")}`);
+    } else if (a === "--runs") {
+      o.runs = Number(value());
+      if (!Number.isInteger(o.runs) || o.runs < 1) throw new RangeError(`--runs needs a whole number ≥ 1, not ${argv[i]}`);
+    } else if (a === "--timeout") o.timeoutMs = 1000 * Number(value());
+    else if (a === "--help" || a === "-h") {
+      console.log("npm run bench -- [--quick] [--only W1,W2,...] [--impl wakeful,native,...] [--runs N] [--profile] [--timeout s]");
+      console.log(`workloads: ${WORKLOADS.map((w) => w.id).join(", ")}\nimplementations: ${IMPLS.join(", ")}`);
+      process.exit(0);
+    } else throw new RangeError(`unknown option ${a} (try --help)`);
+  }
+  return o;
+}
+
+/**
+ * bench/impl/effect.ts imports "effect/dist/index.js" so that TypeScript (moduleResolution
+ * node10, which ignores `exports`) finds Effect's types; at bundle time that is its root entry.
+ */
+const effectTypesPath: Plugin = {
+  name: "effect-root",
+  setup(b) {
+    b.onResolve({ filter: /^effect\/dist\/index\.js$/ }, () => ({ path: path.join(ROOT, "node_modules", "effect", "dist", "index.js") }));
+  },
+};
+
+/** One worker bundle per implementation, so a wakeful run never loads Effect's code. */
+async function bundle(impls: Set<ImplId>): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  await Promise.all(
+    [...impls].map((impl) =>
+      build({
+        stdin: {
+          contents: `import { runWorker } from "./worker";\nimport { ${ENTRY[impl].name} } from "${ENTRY[impl].file}";\nrunWorker(${ENTRY[impl].name});\n`,
+          resolveDir: __dirname,
+          sourcefile: `${impl}-entry.ts`,
+          loader: "ts",
+        },
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        outfile: path.join(OUT, `${impl}.js`),
+        define: { "process.env.NODE_ENV": '"production"' },
+        logLevel: "error",
+        plugins: [effectTypesPath],
+      }),
+    ),
+  );
+}
+
+interface Planned extends Job {
+  runs: number;
+  scaled: boolean;
+}
+
+function plan(o: Options): Planned[] {
+  const jobs: Planned[] = [];
+  for (const w of WORKLOADS) {
+    if (o.only !== undefined && !o.only.has(w.id)) continue;
+    for (const impl of IMPLS) {
+      const cfg = w.impls[impl];
+      if (cfg === undefined || (o.impls !== undefined && !o.impls.has(impl))) continue;
+      const base = o.quick ? w.quick : w.full;
+      const cap = cfg.cap === undefined ? Infinity : o.quick ? cfg.cap / 5 : cfg.cap;
+      const size = Math.min(base, cap);
+      const runs = o.runs ?? (o.quick ? 1 : (cfg.runs ?? 5));
+      for (const variant of w.variants ?? [undefined]) {
+        const job: Planned = { workload: w.id, impl, size, runs, scaled: size < w.full };
+        if (variant !== undefined) job.variant = variant;
+        jobs.push(job);
+      }
+    }
+  }
+  return jobs;
+}
+
+interface Sample {
+  perOpNs: number;
+  bytesPerOp?: number;
+  note?: string;
+}
+
+interface Row extends Planned {
+  samples: Sample[];
+  errors: string[];
+  unavailable?: string;
+}
+
+function key(j: Job): string {
+  return `${j.workload}|${j.impl}|${j.variant ?? ""}`;
+}
+
+function runJob(job: Planned, o: Options, round: number): Sample | { error: string; unavailable?: boolean } {
+  const args = ["--expose-gc"];
+  if (o.profile) {
+    mkdirSync(PROF, { recursive: true });
+    const name = `${job.workload}-${job.impl}${job.variant === undefined ? "" : "-" + job.variant.replace(/\W+/g, "_")}-r${round}.cpuprofile`;
+    args.push("--cpu-prof", `--cpu-prof-dir=${PROF}`, `--cpu-prof-name=${name}`);
+  }
+  args.push(path.join(OUT, `${job.impl}.js`), JSON.stringify({ workload: job.workload, impl: job.impl, size: job.size, variant: job.variant }));
+  const r = spawnSync(process.execPath, args, {
+    encoding: "utf8",
+    timeout: o.timeoutMs,
+    maxBuffer: 16 << 20,
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  if (r.error !== undefined) return { error: r.error.message.includes("ETIMEDOUT") ? `timed out after ${o.timeoutMs / 1000} s` : r.error.message };
+  const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
+  if (line === undefined) {
+    const err = (r.stderr || r.stdout || `exit ${r.status} ${r.signal ?? ""}`).trim();
+    const un = /UNAVAILABLE: (.*)/.exec(err);
+    if (un !== null) return { error: un[1] as string, unavailable: true };
+    return { error: err.split("\n").slice(0, 6).join(" | ") };
+  }
+  const m = JSON.parse(line.slice("BENCH_RESULT ".length)) as Measurement;
+  const want = workload(job.workload).expect(job.size);
+  if (m.check !== want) return { error: `wrong result: checksum ${m.check}, expected ${want}` };
+  const s: Sample = { perOpNs: (m.ms * 1e6) / m.ops };
+  if (m.bytesPerOp !== undefined) s.bytesPerOp = m.bytesPerOp;
+  if (m.note !== undefined) s.note = m.note;
+  return s;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 === 1 ? (s[(n - 1) / 2] as number) : ((s[n / 2 - 1] as number) + (s[n / 2] as number)) / 2;
+}
+
+function fmtTime(ns: number): string {
+  if (!Number.isFinite(ns)) return "—";
+  if (ns < 1000) return `${ns.toFixed(ns < 10 ? 1 : 0)} ns`;
+  if (ns < 1e6) return `${(ns / 1000).toFixed(ns < 1e4 ? 2 : ns < 1e5 ? 1 : 0)} µs`;
+  return `${(ns / 1e6).toFixed(1)} ms`;
+}
+
+function fmtBytes(b: number): string {
+  if (!Number.isFinite(b)) return "—";
+  return b < 10_000 ? `${b.toFixed(0)} B` : `${(b / 1024).toFixed(1)} KiB`;
+}
+
+function fmtSize(n: number): string {
+  return n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
+}
+
+function fmtRatio(x: number): string {
+  if (!Number.isFinite(x)) return "—";
+  return x >= 100 ? `${x.toFixed(0)}×` : x >= 10 ? `${x.toFixed(1)}×` : `${x.toFixed(2)}×`;
+}
+
+function label(r: Row): string {
+  const base = IMPL_LABEL[r.impl];
+  return r.variant === undefined ? base : `${base} (${r.variant})`;
+}
+
+/** The metric a row is compared on: bytes for W4mem, time per op otherwise. */
+function metric(r: Row | undefined): number {
+  if (r === undefined || r.samples.length === 0) return NaN;
+  if (r.workload === "W4mem") return median(r.samples.map((s) => s.bytesPerOp ?? NaN));
+  return median(r.samples.map((s) => s.perOpNs));
+}
+
+function table(headers: string[], rows: string[][], right: boolean[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    "  " + cells.map((c, i) => (right[i] === true ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join("  ");
+  return [line(headers), "  " + widths.map((w) => "─".repeat(w)).join("  "), ...rows.map(line)].map((l) => l.trimEnd()).join("\n");
+}
+
+function report(w: WorkloadSpec, rows: Row[]): string {
+  const mem = w.id === "W4mem";
+  const find = (impl: ImplId) => rows.find((r) => r.impl === impl && r.variant === undefined);
+  const native = metric(find("native"));
+  const raw = metric(find("raw"));
+  const body = rows.map((r) => {
+    const m = metric(r);
+    const spread = r.samples.length > 1 ? r.samples.map((s) => (mem ? (s.bytesPerOp ?? NaN) : s.perOpNs)) : [];
+    const fmt = mem ? fmtBytes : fmtTime;
+    const status = r.unavailable !== undefined ? `n/a: ${r.unavailable}` : r.samples.length === 0 ? `failed: ${r.errors[0] ?? "?"}` : r.errors.length > 0 ? `${r.errors.length} run(s) failed` : "";
+    return [
+      label(r),
+      fmtSize(r.size) + (r.scaled ? "*" : ""),
+      String(r.samples.length),
+      fmt(m),
+      spread.length > 0 ? `${fmt(Math.min(...spread))} – ${fmt(Math.max(...spread))}` : "",
+      fmtRatio(m / native),
+      fmtRatio(m / raw),
+      status,
+    ];
+  });
+  const head = `${w.id}  ${w.title}\n  per ${w.unit}${mem ? " (heap bytes)" : ""}; target: ${w.target}`;
+  const notes = [...new Set(rows.flatMap((r) => r.samples.map((s) => s.note).filter((x): x is string => x !== undefined && x !== r.variant).map((n) => `${label(r)}: ${n}`)))];
+  const t = table(["implementation", "size", "runs", mem ? "bytes/task" : "median/op", "min – max", "vs native", "vs raw", ""], body, [false, true, true, true, true, true, true, false]);
+  return [head, t, ...notes.map((n) => `  · ${n}`)].join("\n");
+}
+
+interface Verdict {
+  workload: WorkloadId;
+  target: string;
+  value: number;
+  limit: number;
+  /** "max": value ≤ limit meets; "min": value ≥ limit meets. */
+  kind: "max" | "min";
+}
+
+function verdicts(all: Row[]): Verdict[] {
+  const m = (w: WorkloadId, impl: ImplId, variant?: string) => metric(all.find((r) => r.workload === w && r.impl === impl && r.variant === variant));
+  const out: Verdict[] = [];
+  const ratio = (w: WorkloadId, target: string, a: ImplId, b: ImplId, limit: number, kind: "max" | "min" = "max") =>
+    out.push({ workload: w, target, value: m(w, a) / m(w, b), limit, kind });
+  ratio("W1", "wakeful ≤ 1.5× raw", "wakeful", "raw", 1.5);
+  ratio("W2", "wakeful ≤ 0.5× native", "wakeful", "native", 0.5);
+  ratio("W3", "wakeful ≤ 2× raw", "wakeful", "raw", 2);
+  ratio("W3", "wakeful faster than `await null` (< 1× native)", "wakeful", "native", 1);
+  ratio("W4", "wakeful ≤ 1× native time", "wakeful", "native", 1);
+  out.push({ workload: "W4mem", target: "wakeful ≤ 400 B per parked task", value: m("W4mem", "wakeful"), limit: 400, kind: "max" });
+  ratio("W5", "wakeful ≤ 1.2× raw", "wakeful", "raw", 1.2);
+  ratio("W6", "wakeful ≤ 0.5× native", "wakeful", "native", 0.5);
+  for (const w of ["W1", "W2", "W3", "W4", "W4mem", "W5", "W6", "ALL10K"] as WorkloadId[]) {
+    ratio(w, `≥ 10× better than Effection (Effection ÷ wakeful)`, "effection", "wakeful", 10, "min");
+  }
+  out.push({ workload: "ALL100K", target: "all(): per-child time at 100k ÷ at 10k (near-linear ≈ 1)", value: m("ALL100K", "wakeful") / m("ALL10K", "wakeful"), limit: 1.5, kind: "max" });
+  out.push({ workload: "TRACE", target: "trace: false ÷ no option (no cost ≈ 1)", value: m("TRACE", "wakeful", "trace: false") / m("TRACE", "wakeful", "no option"), limit: 1.05, kind: "max" });
+  out.push({ workload: "TRACE", target: "trace: () => {} ÷ no option (the price of a sink)", value: m("TRACE", "wakeful", "trace: () => {}") / m("TRACE", "wakeful", "no option"), limit: Infinity, kind: "max" });
+  return out.filter((v) => Number.isFinite(v.value));
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    cpu: `${cpus[0]?.model ?? "?"} × ${cpus.length}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    platform: `${os.platform()} ${os.release()}`,
+    loadavg: os.loadavg().map((x) => Number(x.toFixed(2))),
+  };
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const jobs = plan(o);
+  if (jobs.length === 0) throw new Error("no job matches the options");
+  const impls = new Set(jobs.map((j) => j.impl));
+  await bundle(impls);
+  if (o.profile) rmSync(PROF, { recursive: true, force: true });
+
+  const before = machine();
+  const started = Date.now();
+  const rows = new Map<string, Row>();
+  for (const j of jobs) rows.set(key(j), { ...j, samples: [], errors: [] });
+  const rounds = Math.max(...jobs.map((j) => j.runs));
+  const total = jobs.reduce((s, j) => s + j.runs, 0);
+  let done = 0;
+  console.error(`wakeful bench: ${jobs.length} jobs, ${total} processes, ${o.quick ? "quick" : "full"} sizes; node ${process.version}, ${before.cpu}, load ${before.loadavg.join(" ")}`);
+  // Rounds outermost: every row gets one run before any row gets its second.
+  for (let round = 0; round < rounds; round++) {
+    for (const j of jobs) {
+      const row = rows.get(key(j)) as Row;
+      if (round >= j.runs || row.unavailable !== undefined) continue;
+      const t0 = Date.now();
+      const r = runJob(j, o, round);
+      done++;
+      if ("error" in r) {
+        if (r.unavailable === true) row.unavailable = r.error;
+        else row.errors.push(r.error);
+      } else row.samples.push(r);
+      const what = "error" in r ? `✗ ${r.error}` : r.bytesPerOp !== undefined ? fmtBytes(r.bytesPerOp) : `${fmtTime(r.perOpNs)}/op`;
+      console.error(`  [${done}/${total}] ${j.workload} ${label(row)} ${fmtSize(j.size)}: ${what} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    }
+  }
+
+  const all = [...rows.values()];
+  const after = machine();
+  const out: string[] = [];
+  out.push(`\nwakeful benchmarks — ${o.quick ? "QUICK (smoke sizes, 1 run: not for quoting)" : "full"} — node ${after.node}, ${after.cpu}, ${after.memory}`);
+  out.push(`load average before ${before.loadavg.join(" ")}, after ${after.loadavg.join(" ")}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  out.push(`Each row: median over fresh processes (warm-up at a tenth of the size, then gc, then the measured run). * = scaled down (peer too slow at full size); per-op figures stay comparable.\n`);
+  for (const w of WORKLOADS) {
+    const rs = all.filter((r) => r.workload === w.id);
+    if (rs.length > 0) out.push(report(w, rs) + "\n");
+  }
+  const vs = verdicts(all);
+  if (vs.length > 0) {
+    const body = vs.map((v) => {
+      const met = v.kind === "max" ? v.value <= v.limit : v.value >= v.limit;
+      const val = v.workload === "W4mem" && !v.target.includes("Effection") ? fmtBytes(v.value) : fmtRatio(v.value);
+      return [v.workload, v.target, val, v.limit === Infinity ? "info" : met ? "met" : "NOT met"];
+    });
+    out.push("Targets (issue #2, #3, #5)\n" + table(["workload", "target", "measured", ""], body, [false, false, true, false]));
+  }
+  console.log(out.join("\n"));
+
+  if (o.profile) {
+    console.log("\nCPU profiles (self time, top functions):");
+    for (const f of readdirSync(PROF).filter((x) => x.endsWith(".cpuprofile") && x.includes("-wakeful"))) {
+      console.log("\n" + formatHotSpots(path.join(PROF, f), 15));
+    }
+  }
+
+  const json = {
+    date: new Date(started).toISOString(),
+    mode: o.quick ? "quick" : "full",
+    machine: { ...after, loadavgBefore: before.loadavg },
+    seconds: (Date.now() - started) / 1000,
+    rows: all.map((r) => ({
+      workload: r.workload,
+      impl: r.impl,
+      variant: r.variant,
+      size: r.size,
+      scaled: r.scaled,
+      unit: workload(r.workload).unit,
+      medianPerOpNs: r.workload === "W4mem" ? undefined : metric(r),
+      medianBytesPerTask: r.workload === "W4mem" ? metric(r) : undefined,
+      samples: r.samples,
+      errors: r.errors,
+      unavailable: r.unavailable,
+    })),
+    targets: vs.map((v) => ({ ...v, met: v.limit === Infinity ? null : v.kind === "max" ? v.value <= v.limit : v.value >= v.limit })),
+  };
+  mkdirSync(path.join(ROOT, "build"), { recursive: true });
+  const file = path.join(ROOT, "build", "bench.json");
+  writeFileSync(file, JSON.stringify(json, null, 2) + "\n");
+  console.log(`\nwrote ${path.relative(ROOT, file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
