@@ -1,3 +1,33 @@
-// Combinators and structured concurrency: join, all, race, select, scope, JoinSet. Children
-// run as tasks, each with its own waker, so a wake costs O(1). This barrel re-exports them.
-export {};
+// Combinators and structured concurrency: join, all, allSettled, race, select, scope, JoinSet.
+//
+// Every combinator is a future over a set of children (children.ts). A body that is a future is
+// polled inline, in the waiting task; a generator function or an operation runs as a child task
+// the combinator owns. Each child is polled with its own waker, which puts it on the
+// combinator's ready list once and wakes the waiting task: a wake costs O(1), and a poll looks
+// only at the children that woke (FuturesUnordered's design). The life of each combinator —
+// start, decide, cancel the rest, wait for their finally blocks — is in combinator.ts.
+//
+// Rules shared by all of them:
+// - Nothing starts before the first poll (`yield*`); a combinator future belongs to one task.
+// - An outcome is returned only once every child has finished: losers and siblings are
+//   cancelled, and their finally blocks run to the end first.
+// - Cancelling the waiting task cancels every child and waits for them (`drop()` returns true).
+// - No child error is dropped. The first error decides (the same object is rethrown). Errors
+//   other than `CancelledError` that children throw while being cancelled are thrown too: alone,
+//   as themselves; with the deciding error or with each other, as one `AggregateError` (deciding
+//   error first). A JoinHandle body is joined, not owned: cancelling the combinator does not
+//   abort that task.
+// - There is no `tryJoin`: `join` already is tokio's `try_join!` (a failure is a thrown error and
+//   short-circuits); `allSettled` is the join that waits for every outcome.
+
+export { all } from "./all";
+export type { ValuesOf } from "./all";
+export { allSettled } from "./all-settled";
+export type { Settled, SettledOf } from "./all-settled";
+export type { ValueOf } from "./children";
+export { join } from "./join";
+export { race } from "./race";
+export { select } from "./select";
+export type { Selected } from "./select";
+export { scope, Scope } from "./scope";
+export { JoinSet } from "./joinset";

@@ -1,0 +1,252 @@
+// The machinery every combinator shares: a set of children, each polled with its own waker,
+// and a ready list of the children that woke. Invariant: a child is on the ready list at most
+// once (its `queued` flag), and only children on it are polled, so a wake costs O(1) and a
+// poll costs O(children that woke): the FuturesUnordered design (research/rust-runtimes.md §5).
+
+import type { JoinHandle } from "../handle";
+import type { Body, Future, Operation } from "../poll";
+import { describeFuture, describeValue, isBody, isFuture } from "../poll";
+import { RingQueue } from "../queue";
+import type { Runtime } from "../runtime";
+import { runningHost } from "../task";
+import type { Context, Waker } from "../waker";
+
+/**
+ * The value a body produces: `ValueOf<typeof sleep(1)>` is `void`, `ValueOf<() => Generator<…, number>>`
+ * is `number`, `ValueOf<JoinHandle<string>>` is `string`.
+ * @public
+ */
+export type ValueOf<B> = B extends Future<infer T>
+  ? T
+  : B extends () => infer O
+    ? ValueOfOperation<O>
+    : ValueOfOperation<B>;
+
+type ValueOfOperation<O> = O extends { [Symbol.iterator](): Iterator<unknown, infer T, never> } ? T : never;
+
+/** Checks every body eagerly, so a mistake is reported where it was made; `labels` name them (select's keys). */
+export function checkBodies(bodies: readonly unknown[], who: string, labels: "argument" | "item" | readonly string[] = "argument"): void {
+  for (let i = 0; i < bodies.length; i++) {
+    const body = bodies[i];
+    if (!isBody(body)) {
+      const which = typeof labels === "string" ? `${labels} ${i}` : `branch ${JSON.stringify(labels[i])}`;
+      throw new TypeError(`${who}: ${which} needs to be a generator function, an operation or a future, not ${describeValue(body)}`);
+    }
+  }
+}
+
+/** Turns `all`'s argument into an array, with a clear error for a non-iterable. */
+export function bodiesOf(iterable: unknown, who: string): Body<unknown>[] {
+  if (iterable === null || typeof iterable !== "object" || typeof (iterable as Iterable<unknown>)[Symbol.iterator] !== "function") {
+    throw new TypeError(`${who} needs an iterable of bodies (an array, a Set, a generator of them), not ${describeValue(iterable)}`);
+  }
+  const bodies = Array.from(iterable as Iterable<Body<unknown>>);
+  checkBodies(bodies, who, "item");
+  return bodies;
+}
+
+/** Polled when it wakes. Entered at birth; left when asked to stop or when it finishes. */
+const LIVE = 0;
+/** Asked to stop (its task aborted, or its future dropped with cleanup left): still polled, until it ends. */
+const CANCELLING = 1;
+/** Finished and handed over; wakes are ignored from now on. Terminal. */
+const DONE = 2;
+
+/**
+ * One child: its future (the JoinHandle of a task the set owns, or a future polled inline), its
+ * own waker and context, and its links in the set's list of unfinished children.
+ */
+export class Child implements Waker, Context {
+  state = LIVE;
+  /** On the ready list now: further wakes are absorbed until it is polled. */
+  queued = false;
+  prev: Child | undefined = undefined;
+  next: Child | undefined = undefined;
+
+  constructor(
+    readonly set: ChildSet,
+    /** The combinator's slot for it: position in `all`, branch in `select`; -1 when unused. */
+    readonly index: number,
+    public future: Future<unknown> | undefined,
+    /** The task behind `future` when the set owns one: cancelling the child aborts it. */
+    public task: JoinHandle<unknown> | undefined,
+  ) {}
+
+  get finished(): boolean {
+    return this.state === DONE;
+  }
+
+  get waker(): Waker {
+    return this;
+  }
+
+  wake(): void {
+    if (this.queued || this.state === DONE) return;
+    this.queued = true;
+    const set = this.set;
+    set.ready.push(this);
+    const parent = set.parent;
+    if (parent !== undefined) parent.wake();
+  }
+
+  wakeByRef(): void {
+    this.wake();
+  }
+
+  clone(): Waker {
+    return this;
+  }
+
+  willWake(other: Waker): boolean {
+    return other === this;
+  }
+}
+
+/**
+ * The children of one combinator (or of one JoinSet). Bodies that are futures are polled inline,
+ * in the parent's task; generator functions and operations run as tasks the set owns.
+ */
+export class ChildSet {
+  /** Children that woke and have not been polled since, oldest first. */
+  readonly ready = new RingQueue<Child>(16);
+  /** Who to wake when a child wakes: the waker of the last poll (a task, or an outer child). */
+  parent: Waker | undefined = undefined;
+  /** Children not yet finished. */
+  live = 0;
+  /** The outcome of the child {@link pollNext} just returned: `ok` with its value, or its error. */
+  ok = false;
+  out: unknown = undefined;
+  private runtime: Runtime | undefined = undefined;
+  private head: Child | undefined = undefined;
+  private tail: Child | undefined = undefined;
+
+  /** Remember the waker of whoever polls now, unless it wakes the same task as the one held. */
+  listen(cx: Context): void {
+    const w = cx.waker;
+    const p = this.parent;
+    if (p === undefined || !p.willWake(w)) this.parent = w;
+  }
+
+  /** The runtime children are spawned on: the one of the first task that asked. */
+  runtimeFor(who: string): Runtime {
+    return (this.runtime ??= runningHost(who).runtime as Runtime);
+  }
+
+  /** Add `body`: a future is polled inline (first at the next poll), anything else runs as a task. */
+  add(body: Body<unknown>, index: number, name: string, who: string): Child {
+    if (isFuture(body)) {
+      const child = this.link(new Child(this, index, body, undefined));
+      child.queued = true; // born on the ready list: its first poll arranges its wake-up
+      this.ready.push(child);
+      return child;
+    }
+    return this.spawn(body, index, name, who);
+  }
+
+  /** Run `body` as a task this set owns. */
+  spawn(body: Body<unknown> | Operation<unknown>, index: number, name: string | undefined, who: string): Child {
+    const handle = this.runtimeFor(who).spawn(body, name === undefined ? undefined : { name });
+    const child = this.link(new Child(this, index, handle, handle));
+    // The task has not run yet, so this poll only registers the child's waker with it, and
+    // marks the task joined: its error is ours to deliver, not an unobserved failure.
+    handle.poll(child);
+    return child;
+  }
+
+  /**
+   * Take the oldest child off the ready list and poll it. Returns it when it has just finished
+   * (its outcome in `ok` / `out`); undefined when it is still pending, or had finished already.
+   */
+  pollNext(): Child | undefined {
+    const child = this.ready.shift() as Child;
+    child.queued = false; // before the poll: a wake during it queues the child again
+    if (child.state === DONE) return undefined;
+    const future = child.future as Future<unknown>;
+    try {
+      const p = future.poll(child);
+      if (!p.ready) return undefined;
+      this.ok = true;
+      this.out = p.value;
+    } catch (error) {
+      this.ok = false;
+      this.out = error;
+    }
+    this.finish(child);
+    return child;
+  }
+
+  /**
+   * Ask one child to stop. A task is aborted (it ends when its finally blocks have run); an
+   * inline future is dropped, and if its `drop()` asks for more polls it is polled on until it
+   * ends. Returns an error thrown by `drop()` (the child is then finished), else undefined.
+   */
+  cancel(child: Child): unknown {
+    if (child.state !== LIVE) return undefined;
+    child.state = CANCELLING;
+    const task = child.task;
+    if (task !== undefined) {
+      task.abort();
+      return undefined;
+    }
+    const future = child.future as Future<unknown>;
+    let more = false;
+    try {
+      more = typeof future.drop === "function" && future.drop() === true;
+    } catch (error) {
+      this.finish(child);
+      return error;
+    }
+    if (more) child.wake(); // poll it again, as the driver does after a drop() that returns true
+    else this.finish(child);
+    return undefined;
+  }
+
+  /** {@link cancel} every unfinished child but `except`, in the order they were added; errors from `drop()` go to `errors`. */
+  cancelAll(errors: unknown[], except?: Child): void {
+    let child = this.head;
+    while (child !== undefined) {
+      const next = child.next; // cancel may unlink it
+      if (child.state === LIVE && child !== except) {
+        const error = this.cancel(child);
+        if (error !== undefined) errors.push(error);
+      }
+      child = next;
+    }
+  }
+
+  /** Words for the inline futures still running (tasks describe themselves in reports). */
+  describeInline(limit = 3): string {
+    const parts: string[] = [];
+    let more = 0;
+    for (let c = this.head; c !== undefined; c = c.next) {
+      if (c.task !== undefined) continue;
+      if (parts.length < limit) parts.push(describeFuture(c.future));
+      else more++;
+    }
+    if (parts.length === 0) return "";
+    return ` (${parts.join(", ")}${more > 0 ? `, and ${more} more` : ""})`;
+  }
+
+  private link(child: Child): Child {
+    const tail = this.tail;
+    child.prev = tail;
+    if (tail !== undefined) tail.next = child;
+    else this.head = child;
+    this.tail = child;
+    this.live++;
+    return child;
+  }
+
+  private finish(child: Child): void {
+    child.state = DONE;
+    child.future = undefined;
+    child.task = undefined;
+    const { prev, next } = child;
+    if (prev !== undefined) prev.next = next;
+    else this.head = next;
+    if (next !== undefined) next.prev = prev;
+    else this.tail = prev;
+    child.prev = child.next = undefined;
+    this.live--;
+  }
+}

@@ -1,0 +1,268 @@
+// JoinSet<T>: a growable set of tasks whose outcomes are taken as they finish (tokio's JoinSet).
+// Each task is polled with its own waker, so taking the next outcome costs O(1) however many
+// run. Invariant: every outcome is handed over once — by joinNext/tryJoinNext/joinAll, thrown by
+// shutdown/dispose, or (after dispose) reported to the runtime like a detached task's failure.
+
+import { CancelledError } from "../errors";
+import type { JoinHandle } from "../handle";
+import type { Body } from "../poll";
+import { Op, Poll, describeValue, isBody } from "../poll";
+import type { Runtime, SpawnOptions } from "../runtime";
+import type { Context, Waker } from "../waker";
+import { WakerSet } from "../waker";
+import { type Child, ChildSet } from "./children";
+import { Combinator } from "./combinator";
+
+let nextSetId = 1;
+
+/**
+ * A set of tasks, joined in the order they finish.
+ *
+ * ```ts
+ * using set = new JoinSet<number>();
+ * for (const url of urls) set.spawn(fetchSize(url));
+ * let total = 0;
+ * for (let n = yield* set.joinNext(); n !== undefined; n = yield* set.joinNext()) total += n;
+ * ```
+ *
+ * **Lifetime.** JavaScript has no destructor, so letting go of a JoinSet does not stop its
+ * tasks (tokio's drop does). Dispose it instead — `using set = new JoinSet()` or
+ * `set[Symbol.dispose]()`: every task still in it is aborted; failures already in are thrown
+ * from the dispose; tasks still unwinding finish in the background, and an error their finally
+ * blocks throw is reported by the runtime like a detached task's failure. A set that is neither
+ * drained nor disposed keeps its tasks running after the task that owns it has finished, and
+ * keeps their outcomes: drain it, `shutdown()` it, or dispose it.
+ * @public
+ */
+export class JoinSet<T> implements Disposable {
+  /** @internal The tasks in the set; replaced by a fresh set on dispose. */
+  children = new ChildSet();
+  /** @internal Wakers of the tasks waiting on joinNext / joinAll / shutdown. */
+  readonly waiters = new WakerSet();
+  private readonly fanout: Waker;
+  /** Names the set in descriptions: `JoinSet#2`. */
+  readonly id = nextSetId++;
+
+  constructor() {
+    this.fanout = new Fanout(this.waiters);
+    this.children.parent = this.fanout;
+  }
+
+  /**
+   * Start `body` as a task in this set (on the runtime of the calling task) and return its
+   * handle; its outcome is taken with joinNext. Aborting the handle makes joinNext throw its
+   * `CancelledError`, as tokio's join_next returns a cancelled JoinError.
+   */
+  spawn(body: Body<T>, options?: SpawnOptions): JoinHandle<T> {
+    if (!isBody(body)) throw new TypeError(`JoinSet.spawn() needs a generator function, an operation or a future, not ${describeValue(body)}`);
+    return this.children.spawn(body, -1, options?.name, "JoinSet.spawn()").task as JoinHandle<T>;
+  }
+
+  /** Tasks in the set: running, or finished with an outcome not yet taken. */
+  get size(): number {
+    return this.children.live;
+  }
+
+  /**
+   * The value of the next task to finish, in finishing order; its error is thrown here (a task
+   * aborted with abortAll throws its `CancelledError`). `undefined` once the set is empty.
+   */
+  joinNext(): Op<T | undefined> {
+    return new JoinNext(this);
+  }
+
+  /** joinNext without waiting: the outcome of a task that has already finished, else `undefined`. */
+  tryJoinNext(): T | undefined {
+    return this.take() ? (this.children.out as T) : undefined;
+  }
+
+  /**
+   * Wait for every task; their values in finishing order. The first error aborts the others and
+   * is thrown once they have finished (tokio's join_all). The set is empty afterwards.
+   */
+  joinAll(): Op<T[]> {
+    return new JoinAll<T>(this);
+  }
+
+  /** Abort every task in the set. They stay in it until joined: their finally blocks run first. */
+  abortAll(): void {
+    this.children.cancelAll([]);
+  }
+
+  /**
+   * Abort every task and wait until all have finished (their finally blocks ran). Values are
+   * discarded; errors other than cancellation are thrown (an `AggregateError` for several).
+   */
+  shutdown(): Op<void> {
+    return new Shutdown(this);
+  }
+
+  /**
+   * Abort every task still in the set and let go of them: the set is empty (and reusable)
+   * afterwards. Failures already in the set are thrown from here; tasks still unwinding finish in
+   * the background and the runtime reports an error their cleanup throws.
+   */
+  [Symbol.dispose](): void {
+    const set = this.children;
+    if (set.live === 0) return;
+    const errors: unknown[] = [];
+    while (set.ready.length > 0) {
+      if (set.pollNext() !== undefined && !set.ok && !(set.out instanceof CancelledError)) errors.push(set.out);
+    }
+    set.cancelAll(errors);
+    if (set.live > 0) set.parent = new Orphans(set, set.runtimeFor("JoinSet dispose"));
+    this.children = new ChildSet();
+    this.children.parent = this.fanout;
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new AggregateError(errors, `JoinSet#${this.id}: ${errors.length} tasks had failed and were never joined`);
+  }
+
+  /** @internal Take one finished task: true with its value in `children.out`, its error thrown, or false if none has finished. */
+  take(): boolean {
+    const set = this.children;
+    while (set.ready.length > 0) {
+      if (set.pollNext() === undefined) continue;
+      if (set.ok) return true;
+      throw set.out;
+    }
+    return false;
+  }
+
+  /** @internal */
+  describeSize(): string {
+    const n = this.children.live;
+    return `JoinSet#${this.id} of ${n} task${n === 1 ? "" : "s"}`;
+  }
+}
+
+/** The set's parent waker: a finished task wakes everyone waiting on the set. */
+class Fanout implements Waker {
+  constructor(private readonly waiters: WakerSet) {}
+  wake(): void {
+    this.waiters.wakeAll();
+  }
+  wakeByRef(): void {
+    this.wake();
+  }
+  clone(): Waker {
+    return this;
+  }
+  willWake(other: Waker): boolean {
+    return other === this;
+  }
+}
+
+/**
+ * The parent waker of a disposed set's tasks: as each finishes unwinding, an error other than
+ * cancellation is handed to the runtime through a task that joins it and so fails with it
+ * (nobody joins that task, so run() or onTaskError reports the error).
+ */
+class Orphans implements Waker {
+  constructor(
+    private readonly set: ChildSet,
+    private readonly runtime: Runtime,
+  ) {}
+  wake(): void {
+    const set = this.set;
+    while (set.ready.length > 0) {
+      const handle = (set.ready.peek() as Child).task;
+      if (set.pollNext() === undefined || set.ok || set.out instanceof CancelledError) continue;
+      this.runtime.spawn(handle as JoinHandle<unknown>, { name: `task #${(handle as JoinHandle<unknown>).id} of a disposed JoinSet` });
+    }
+  }
+  wakeByRef(): void {
+    this.wake();
+  }
+  clone(): Waker {
+    return this;
+  }
+  willWake(other: Waker): boolean {
+    return other === this;
+  }
+}
+
+class JoinNext<T> extends Op<T | undefined> {
+  private waker: Waker | undefined = undefined;
+
+  constructor(private readonly set: JoinSet<T>) {
+    super();
+  }
+
+  poll(cx: Context): Poll<T | undefined> {
+    const set = this.set;
+    this.forget();
+    if (set.take()) return Poll.ready(set.children.out as T);
+    if (set.children.live === 0) return Poll.ready(undefined);
+    this.waker = cx.waker;
+    set.waiters.add(this.waker);
+    return Poll.pending;
+  }
+
+  drop(): void {
+    this.forget();
+  }
+
+  describe(): string {
+    return `joinNext on ${this.set.describeSize()}`;
+  }
+
+  private forget(): void {
+    if (this.waker === undefined) return;
+    this.set.waiters.delete(this.waker);
+    this.waker = undefined;
+  }
+}
+
+/** joinAll: the set's tasks as the children of an all() that collects in finishing order. */
+class JoinAll<T> extends Combinator<T[]> {
+  protected readonly who = "JoinSet.joinAll()";
+  private readonly results: T[] = [];
+
+  constructor(private readonly set: JoinSet<T>) {
+    super(set.children);
+  }
+
+  protected override listen(cx: Context): void {
+    this.set.waiters.add(cx.waker);
+  }
+
+  protected start(): void {}
+
+  protected settled(_child: Child, ok: boolean, out: unknown): void {
+    if (ok) this.results.push(out as T);
+    else this.reject(out);
+  }
+
+  protected completed(): T[] {
+    return this.results;
+  }
+
+  describe(): string {
+    return `joinAll on ${this.set.describeSize()}${this.windingDown}`;
+  }
+}
+
+/** shutdown: abort everything at the first poll, then wait like a combinator that has decided. */
+class Shutdown extends Combinator<void> {
+  protected readonly who = "JoinSet.shutdown()";
+
+  constructor(private readonly set: JoinSet<unknown>) {
+    super(set.children);
+  }
+
+  protected override listen(cx: Context): void {
+    this.set.waiters.add(cx.waker);
+  }
+
+  protected start(): void {
+    this.resolve(undefined);
+  }
+
+  protected settled(): void {}
+
+  protected completed(): void {}
+
+  describe(): string {
+    return `shutdown of ${this.set.describeSize()}`;
+  }
+}

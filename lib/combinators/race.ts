@@ -1,0 +1,55 @@
+// race(a, b, …): the outcome of the first body to finish. Invariant: the losers are cancelled
+// and race returns only after every loser has finished (its finally blocks ran to the end).
+
+import type { Body, Op } from "../poll";
+import { checkBodies, type Child, type ValueOf } from "./children";
+import { Combinator } from "./combinator";
+
+class Race<T> extends Combinator<T> {
+  protected readonly who = "race()";
+  private readonly n: number;
+
+  constructor(private bodies: Body<unknown>[] | undefined) {
+    super();
+    this.n = bodies === undefined ? 0 : bodies.length;
+  }
+
+  protected start(): void {
+    const bodies = this.bodies as Body<unknown>[];
+    this.bodies = undefined;
+    for (let i = 0; i < bodies.length; i++) this.children.add(bodies[i] as Body<unknown>, i, `race[${i}]`, this.who);
+  }
+
+  protected settled(_child: Child, ok: boolean, out: unknown): void {
+    if (ok) this.resolve(out as T);
+    else this.reject(out);
+  }
+
+  protected completed(): T {
+    // Unreachable: the first child to finish decides, and there is at least one.
+    throw new Error("race() finished without a winner");
+  }
+
+  describe(): string {
+    return `race of ${this.n}${this.windingDown}${this.children.describeInline()}`;
+  }
+}
+
+/**
+ * The first body to finish wins: its value is returned, or its error thrown. The others are
+ * cancelled, and race returns only once their finally blocks have run to the end.
+ *
+ * Futures (a `recv()`, a `sleep()`) are polled inline: a loser that was not yet polled ready is
+ * dropped untouched, so a message it could have taken stays in its channel. A loser running as a
+ * task (a generator function) may have finished in the same instant: its value is discarded.
+ *
+ * ```ts
+ * const msg = yield* race(rx.recv(), function* () { yield* sleep(100); return undefined; });
+ * ```
+ * @public
+ */
+export function race<const B extends readonly Body<unknown>[]>(...bodies: B): Op<ValueOf<B[number]>> {
+  if (bodies.length === 0) throw new RangeError("race() needs at least one body: a race of none would never finish");
+  checkBodies(bodies, "race()");
+  return new Race<ValueOf<B[number]>>(bodies.slice());
+}
