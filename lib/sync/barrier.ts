@@ -1,6 +1,7 @@
 // Barrier: n tasks meet; the n-th to arrive releases the others and is the generation's leader.
-// Invariant: `arrived` counts exactly the queued waiters of the current generation (the arriving
-// leader never queues), so a waiter cancelled while it waits is uncounted as it leaves.
+// Invariant: the tasks that arrived in the current generation are exactly its queued waiters (the
+// leader never queues), so the count is the queue's length and a cancelled waiter uncounts itself
+// by leaving the queue.
 
 import { Poll } from "../poll";
 import type { Op } from "../poll";
@@ -48,8 +49,6 @@ export class Barrier implements Resource {
   readonly parties: number;
   /** @internal */
   readonly queue = new WaiterQueue<BarrierWait>();
-  /** @internal Waits queued in the current generation. */
-  arrived = 0;
   private gen = 0;
 
   /** @param n tasks per generation, a whole number ≥ 1 */
@@ -73,6 +72,11 @@ export class Barrier implements Resource {
     return new BarrierWait(this);
   }
 
+  /** Tasks waiting in the current generation (fewer than `parties`). */
+  get arrived(): number {
+    return this.queue.length;
+  }
+
   /** Generations completed so far. */
   get generation(): number {
     return this.gen;
@@ -93,7 +97,6 @@ export class Barrier implements Resource {
 
   /** @internal The leader arrived: release this generation's waiters and start the next. */
   complete(): void {
-    this.arrived = 0;
     this.gen++;
     for (let w = this.queue.first(); w !== undefined; w = this.queue.first()) this.queue.grant(w, FOLLOWER);
   }
@@ -111,16 +114,9 @@ class BarrierWait extends Waiter<BarrierWaitResult> {
 
   protected begin(): Poll<BarrierWaitResult> {
     const b = this.barrier;
-    if (b.arrived + 1 < b.parties) {
-      b.arrived++;
-      return Poll.pending;
-    }
+    if (b.queue.length + 1 < b.parties) return Poll.pending; // Waiter.poll queues it
     b.complete();
     return READY_LEADER;
-  }
-
-  protected override left(): void {
-    this.barrier.arrived--;
   }
 
   describe(): string {

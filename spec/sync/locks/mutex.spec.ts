@@ -273,7 +273,7 @@ describe("Mutex", () => {
       const f = m.lock();
       expect(f).to.be.instanceOf(Waiter);
       expect((f as Waiter<unknown>).resource).to.equal(m);
-      expect(f.describe?.()).to.equal(`lock ${m.label}`);
+      expect((f as Waiter<unknown>).describe()).to.equal(`lock ${m.label}`);
     });
 
     it("throw when polled again after they completed", () => {
