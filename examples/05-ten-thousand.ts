@@ -3,9 +3,9 @@
 // One main task spawns 10,000 workers; worker i sleeps 1 + (i × 7919 mod 1000) ms, so the
 // deadlines are spread over 1…1000 ms in a scrambled order. Then main joins them all.
 //
-// Tasks are cheap: each is one generator and one small object, parked tasks cost no polling
-// (only a wake makes a task run again), and the timers live in one heap, so the runtime jumps
-// from deadline to deadline. Every number printed is deterministic: the virtual clock makes
+// Tasks are cheap: each is a generator and a few small objects (task, handle, sleep). A parked
+// task costs no polling (only a wake makes it run again), and the timers live in one heap, so
+// the runtime jumps from deadline to deadline. Every number printed is deterministic: the virtual clock makes
 // the run a pure function of the program. (No wall time is printed: it varies by machine.)
 //
 // Notice the poll count: each worker is polled twice (its sleep: Pending, then Ready), and
