@@ -8,6 +8,8 @@ export class DfsFrontier {
   /** The choices to force on the next run; decisions after them take FIFO. */
   prefix: number[] = [];
   exhausted = false;
+  /** Decisions at this index or later are never made to deviate (the shrinker's pruning). */
+  maxIndex = Infinity;
 
   constructor(private readonly maxDeviations: number) {}
 
@@ -31,7 +33,7 @@ export class DfsFrontier {
       if (choices[j] !== 0) used++;
     }
     for (let j = choices.length - 1; j >= 0; j--) {
-      if (choices[j] + 1 < candidates[j] && before[j] + 1 <= this.maxDeviations) {
+      if (j < this.maxIndex && choices[j] + 1 < candidates[j] && before[j] + 1 <= this.maxDeviations) {
         this.prefix = choices.slice(0, j);
         this.prefix.push(choices[j] + 1);
         return undefined;

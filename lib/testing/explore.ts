@@ -205,7 +205,9 @@ function investigate(
   );
   const from = taken.filter((c) => c !== 0).length;
   const to = shrunk.choices.filter((c) => c !== 0).length;
-  const note = `shrunk from ${from} to ${to} deviation${to === 1 ? "" : "s"} in ${shrunk.attempts} run${shrunk.attempts === 1 ? "" : "s"}`;
+  const note =
+    `shrunk from ${from} to ${to} deviation${to === 1 ? "" : "s"} in ${shrunk.attempts} run${shrunk.attempts === 1 ? "" : "s"}` +
+    (shrunk.minimal ? `; minimal: no smaller schedule fails this way` : `; a local minimum (the shrink budget ran out before the search could prove it minimal)`);
   return reportFailure(test, s, shrunk.outcome, shrunk.choices, how, note, at, 1 + shrunk.attempts, taken);
 }
 
