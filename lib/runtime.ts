@@ -59,7 +59,7 @@ export interface RuntimeMetrics {
   readonly timers: number;
   /** Promises and I/O the runtime is waiting on now. */
   readonly pendingExternal: number;
-  /** Wakes (and spawns, aborts) that came from outside the runtime's own steps: promises, host timers, I/O. */
+  /** Wakes and aborts that came from outside the runtime's own steps (promises, host timers, I/O): a sign of nondeterminism in a test. */
   readonly outsideWakes: number;
 }
 
@@ -210,7 +210,10 @@ function metricsOf(d: Driver): RuntimeMetrics {
 
 function throwAll(errors: unknown[]): void {
   if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} tasks failed and nobody joined them`);
+  if (errors.length > 1) {
+    const what = errors.map((e) => (e instanceof Error ? e.name : typeof e)).join(", ");
+    throw new AggregateError(errors, `the run ended with ${errors.length} errors (${what})`);
+  }
 }
 
 

@@ -189,6 +189,10 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
       host.parked--;
       if (host.sink !== undefined) host.emit("wake", this, "abort", host.wokenBy());
       host.enqueue(this);
+    } else if (this.state === RUNNING) {
+      // Aborted during its own poll (the future, or something it called, aborted it): if that
+      // poll returns Pending, the task must come back to receive the cancellation, not park.
+      this.state = NOTIFIED;
     }
   }
 

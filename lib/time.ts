@@ -11,6 +11,7 @@ import type { Runtime } from "./runtime";
 import { runningHost, type TaskHost } from "./task";
 import type { TimerEntry } from "./timer";
 import type { Context, Waker } from "./waker";
+import { addWaker } from "./waker";
 
 function checkMs(what: string, ms: unknown): number {
   if (typeof ms !== "number" || Number.isNaN(ms) || ms < 0) {
@@ -43,8 +44,8 @@ abstract class Timed<T> extends Op<T> implements TimerEntry {
       this.disarm();
       this.host = host;
       host.timers.arm(this, at, waker);
-    } else if (!(this.waker as Waker).willWake(waker)) {
-      this.waker = waker;
+    } else {
+      this.waker = addWaker(this.waker, waker); // a second task polling the same timer is woken too
     }
     return false;
   }

@@ -102,3 +102,40 @@ export class WakerSet {
     if (many !== undefined) for (let i = 0; i < many.length; i++) (many[i] as Waker).wake();
   }
 }
+
+/**
+ * One waker that wakes several: what a future hands to its wake source when more than one task
+ * polls it (a shared sleep, a shared promise). `willWake` is true for any member, so re-polls
+ * by the same tasks add nothing.
+ */
+class FanOutWaker implements Waker {
+  constructor(readonly wakers: Waker[]) {}
+  wake(): void {
+    for (let i = 0; i < this.wakers.length; i++) (this.wakers[i] as Waker).wake();
+  }
+  wakeByRef(): void {
+    this.wake();
+  }
+  clone(): Waker {
+    return this;
+  }
+  willWake(other: Waker): boolean {
+    for (let i = 0; i < this.wakers.length; i++) if ((this.wakers[i] as Waker).willWake(other)) return true;
+    return false;
+  }
+}
+
+/**
+ * `held` extended to also wake `next` (for a future polled by a second task while the first still
+ * waits): returns `held` itself when it already wakes `next`. A task that moved on gets at most one
+ * spurious wake, which the driver allows; no waiting task is ever forgotten.
+ */
+export function addWaker(held: Waker | undefined, next: Waker): Waker {
+  if (held === undefined) return next;
+  if (held.willWake(next)) return held;
+  if (held instanceof FanOutWaker) {
+    held.wakers.push(next);
+    return held;
+  }
+  return new FanOutWaker([held, next]);
+}
