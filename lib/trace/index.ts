@@ -8,3 +8,5 @@ export { timeline } from "./timeline";
 export type { TimelineOptions } from "./timeline";
 export { chromeTrace } from "./chrome";
 export type { ChromeTrace, ChromeTraceEvent, ChromeTraceOptions } from "./chrome";
+export { htmlTimeline } from "./html";
+export type { HtmlTimelineOptions } from "./html";

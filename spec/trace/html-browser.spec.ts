@@ -1,0 +1,129 @@
+// The HTML timeline in a real browser: Debian's Chromium driven by playwright-core. The page is
+// served from a localhost server; the test fails on any console error, page error or request
+// that leaves the page, checks the lanes and the replay slider, and writes screenshots to
+// build/trace/. Without Chromium it fails with instructions, unless WAKEFUL_SKIP_BROWSER=1.
+
+import { expect } from "chai";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { htmlTimeline } from "../../lib/trace/index";
+import { richTrace } from "./support/programs";
+
+const CHROMIUM = process.env.WAKEFUL_CHROMIUM ?? "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const OUT = join(__dirname, "..", "..", "build", "trace");
+
+describe("trace: htmlTimeline in a real browser", function () {
+  this.timeout(90_000);
+  let browser: Browser | undefined;
+  let server: Server | undefined;
+  let page: Page;
+  let url = "";
+  const problems: string[] = [];
+  const html = htmlTimeline(richTrace(), { title: "richTrace: four tasks, timers, an abort and a failure" });
+
+  before(async function () {
+    if (process.env.WAKEFUL_SKIP_BROWSER === "1") {
+      console.log("    (browser tests skipped: WAKEFUL_SKIP_BROWSER=1)");
+      this.skip();
+    }
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `the HTML timeline is tested in Chromium, and there is none at ${CHROMIUM}: install it (apt-get install -y chromium), ` +
+          "point WAKEFUL_CHROMIUM at a Chromium binary, or set WAKEFUL_SKIP_BROWSER=1 to skip the browser tests",
+      );
+    }
+    mkdirSync(OUT, { recursive: true });
+    writeFileSync(join(OUT, "timeline.html"), html);
+    server = createServer((req, res) => {
+      if (req.url === "/timeline.html") {
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.end(html);
+      } else {
+        problems.push(`the page requested ${req.url}`);
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => (server as Server).listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/timeline.html`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1200, height: 640 } });
+    page.on("console", (m) => {
+      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    page.on("request", (r) => {
+      if (r.url() !== url && !r.url().startsWith("data:")) problems.push(`request to ${r.url()}`);
+    });
+    await page.goto(url, { waitUntil: "load" });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  });
+
+  const readout = () => page.locator("#readout").textContent();
+  const shown = () => page.locator("#lanes g.mark:not(.future)").count();
+  const setSlider = async (k: number) => {
+    await page.locator("#step").fill(String(k));
+  };
+
+  it("loads with no console error, no page error and no request besides the page", async () => {
+    expect(await page.title()).to.equal("richTrace: four tasks, timers, an abort and a failure");
+    expect(problems).to.deep.equal([]);
+  });
+
+  it("draws one lane per task, with its label", async () => {
+    expect(await page.locator("#lanes g.lane").count()).to.equal(4);
+    expect(await page.locator("#lanes g.lane text.label").allTextContents()).to.deep.equal(["#1 main", "#2", "#3 child0", "#4 child1"]);
+    const box = await page.locator("#lanes").boundingBox();
+    expect(box?.height).to.be.above(150);
+    await page.screenshot({ path: join(OUT, "timeline.png"), fullPage: true });
+  });
+
+  it("replays the run with the slider: later moves fade and the table follows", async () => {
+    const n = Number(await page.locator("#step").getAttribute("max"));
+    expect(await shown()).to.equal(n);
+    expect(await readout()).to.equal(`move ${n} of ${n} · t=15 ms · #1 main: complete`);
+
+    await setSlider(0);
+    expect(await readout()).to.equal("before the first move");
+    expect(await shown()).to.equal(0);
+    expect(await page.locator("#now tbody tr").nth(0).locator(".state").textContent()).to.equal("not spawned yet");
+
+    await setSlider(5);
+    expect(await shown()).to.equal(5);
+    expect(await readout()).to.equal("move 5 of 26 · t=0 ms · #1 main: poll sleep(5) until t=5 → park");
+    expect(await page.locator("#now tbody tr").nth(0).locator(".state").textContent()).to.equal("parked on sleep(5) until t=5");
+    expect(await page.locator("#cursor").getAttribute("visibility")).to.equal("visible");
+    await page.screenshot({ path: join(OUT, "timeline-move-5.png"), fullPage: true });
+
+    await page.locator("#next").click();
+    expect(await shown()).to.equal(6);
+    await page.locator("body").press("ArrowLeft");
+    expect(await shown()).to.equal(5);
+    await page.locator("#first").click();
+    expect(await shown()).to.equal(0);
+    expect(problems).to.deep.equal([]);
+  });
+
+  it("plays the run forward, a move at a time", async () => {
+    await setSlider(0);
+    await page.locator("#play").click();
+    await page.waitForFunction('Number(document.getElementById("step").value) >= 2', undefined, { timeout: 5000 });
+    await page.locator("#play").click(); // pause
+    const k = Number(await page.locator("#step").inputValue());
+    await page.waitForTimeout(600);
+    expect(Number(await page.locator("#step").inputValue())).to.equal(k);
+    expect(await shown()).to.equal(k);
+  });
+
+  it("explains a mark on hover with its title", async () => {
+    const title = await page.locator("#lanes g.mark.timer title").first().textContent();
+    expect(title).to.equal("#1 main · t=5 ms · timer fires → woken");
+  });
+});
