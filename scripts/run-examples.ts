@@ -3,9 +3,11 @@
 //   --check   run each, compare its stdout with the .out beside it (npm test)
 //   --demo    run each with a header saying what it shows (npm run demo)
 //   --update  rewrite the .out files from the current output (when authoring an example)
-// Extra arguments filter examples by substring of their path.
+// Extra arguments filter examples by substring of their path. Examples run in parallel (one per
+// core); the demo runs them in order, and ends with the trace export (it writes files to look at).
 
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
@@ -37,74 +39,120 @@ function summary(file: string): string[] {
   return lines;
 }
 
-function runOne(file: string): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", file], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 120_000,
-    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", WAKEFUL_EXAMPLE: "1" },
+interface Outcome {
+  stdout: string;
+  stderr: string;
+  status: number | null;
+}
+
+function runOne(file: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--enable-source-maps", "-r", "./scripts/register.js", file], {
+      cwd: root,
+      env: { ...process.env, WAKEFUL_EXAMPLE: "1" },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, status });
+    });
   });
-  return { stdout: r.stdout ?? "", stderr: r.stderr ?? "", status: r.status };
 }
 
 const normalize = (s: string) => s.replace(/[ \t]+$/gm, "").replace(/\s+$/, "") + "\n";
 
-const examples = findExamples(join(root, "examples")).filter(
-  (f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x)),
-);
-let failed = 0;
-let passed = 0;
-for (const file of examples) {
-  const rel = relative(root, file);
-  const expectedFile = file.replace(/\.ts$/, ".out");
-  if (mode !== "update" && !existsSync(expectedFile)) {
-    console.error(`✗ ${rel}: no ${relative(root, expectedFile)} beside it (every example keeps its expected output)`);
-    failed++;
-    continue;
-  }
-  if (mode === "demo") {
-    const bar = "─".repeat(78);
-    console.log(`\n${bar}\n▶ ${rel}`);
-    for (const line of summary(file)) console.log(`  ${line}`);
-    console.log(bar);
-  }
-  const r = runOne(file);
-  if (mode === "demo") {
-    process.stdout.write(r.stdout);
-    if (r.status !== 0) {
-      process.stdout.write(r.stderr);
+const FINALE = "trace-export"; // the demo ends by writing a timeline and a trace to look at
+const examples = findExamples(join(root, "examples"))
+  .filter((f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x)))
+  .sort((a, b) => Number(a.includes(FINALE)) - Number(b.includes(FINALE)) || (a < b ? -1 : a > b ? 1 : 0));
+
+async function main(): Promise<void> {
+  let failed = 0;
+  let passed = 0;
+  // Start every example up front, at most one per core at a time; report in order.
+  const slots = Math.max(1, mode === "demo" ? 1 : availableParallelism());
+  const results: Promise<Outcome>[] = [];
+  let running = 0;
+  const queue: (() => void)[] = [];
+  const limited = (file: string) =>
+    new Promise<Outcome>((resolve) => {
+      const go = () => {
+        running++;
+        runOne(file).then((r) => {
+          running--;
+          queue.shift()?.();
+          resolve(r);
+        });
+      };
+      if (running < slots) go();
+      else queue.push(go);
+    });
+  for (const file of examples) results.push(limited(file));
+
+  for (let i = 0; i < examples.length; i++) {
+    const file = examples[i] as string;
+    const rel = relative(root, file);
+    const expectedFile = file.replace(/\.ts$/, ".out");
+    const r = await (results[i] as Promise<Outcome>);
+    if (mode !== "update" && !existsSync(expectedFile)) {
+      console.error(`✗ ${rel}: no ${relative(root, expectedFile)} beside it (every example keeps its expected output)`);
       failed++;
-    } else passed++;
-    continue;
-  }
-  if (r.status !== 0) {
-    console.error(`✗ ${rel} exited with ${r.status}\n${r.stderr}`);
-    failed++;
-    continue;
-  }
-  if (mode === "update") {
-    writeFileSync(expectedFile, normalize(r.stdout));
-    console.log(`updated ${relative(root, expectedFile)}`);
-    passed++;
-    continue;
-  }
-  const expected = normalize(readFileSync(expectedFile, "utf8"));
-  const actual = normalize(r.stdout);
-  if (expected === actual) {
-    passed++;
-    console.log(`✓ ${rel}`);
-  } else {
-    failed++;
-    console.error(`✗ ${rel}: output differs from ${relative(root, expectedFile)}`);
-    const e = expected.split("\n");
-    const a = actual.split("\n");
-    for (let i = 0; i < Math.max(e.length, a.length); i++) {
-      if (e[i] !== a[i]) {
-        console.error(`  first difference at line ${i + 1}:\n    expected: ${JSON.stringify(e[i])}\n    actual:   ${JSON.stringify(a[i])}`);
-        break;
+      continue;
+    }
+    const about = summary(file);
+    if (about.length === 0) {
+      console.error(`✗ ${rel}: opens with no // comment saying what it shows (the demo prints it)`);
+      failed++;
+      continue;
+    }
+    if (mode === "demo") {
+      const bar = "─".repeat(78);
+      console.log(`\n${bar}\n▶ ${rel}`);
+      for (const line of about) console.log(`  ${line}`);
+      console.log(bar);
+      process.stdout.write(r.stdout);
+      if (r.status !== 0) {
+        process.stdout.write(r.stderr);
+        failed++;
+      } else passed++;
+      continue;
+    }
+    if (r.status !== 0) {
+      console.error(`✗ ${rel} exited with ${r.status}\n${r.stderr}`);
+      failed++;
+      continue;
+    }
+    if (mode === "update") {
+      writeFileSync(expectedFile, normalize(r.stdout));
+      console.log(`updated ${relative(root, expectedFile)}`);
+      passed++;
+      continue;
+    }
+    const expected = normalize(readFileSync(expectedFile, "utf8"));
+    const actual = normalize(r.stdout);
+    if (expected === actual) {
+      passed++;
+      console.log(`✓ ${rel}`);
+    } else {
+      failed++;
+      console.error(`✗ ${rel}: output differs from ${relative(root, expectedFile)}`);
+      const e = expected.split("\n");
+      const a = actual.split("\n");
+      for (let k = 0; k < Math.max(e.length, a.length); k++) {
+        if (e[k] !== a[k]) {
+          console.error(`  first difference at line ${k + 1}:\n    expected: ${JSON.stringify(e[k])}\n    actual:   ${JSON.stringify(a[k])}`);
+          break;
+        }
       }
+      if (r.stderr.trim() !== "") console.error(`  stderr:\n${r.stderr}`);
     }
   }
+  console.log(`\nexamples: ${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
 }
-console.log(`\nexamples: ${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+
+main();
