@@ -109,7 +109,7 @@ export function chromeTrace(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>
         return;
       }
     }
-    if (e.kind === "poll" || e.kind === "ready" || e.kind === "park") return; // drawn as slices
+    if (e.kind === "poll" || e.kind === "ready" || e.kind === "park" || e.kind === "throw") return; // drawn as slices
     out.push({ name: ownText(e), cat: e.kind, ph: "i", s: "t", pid: PID, tid: e.task, ts: t, args });
   });
 
@@ -148,7 +148,8 @@ function pollSlices(list: readonly TraceEvent[], ts: number[], steps: Step[], st
       next === undefined ? "the step ends"
       : next.kind === "ready" ? "Ready"
       : next.kind === "park" || next.kind === "pending" ? "Pending"
-      : `followed by ${next.kind} (the poll threw)`;
+      : next.kind === "throw" ? `threw ${next.detail ?? ""}`.trim()
+      : `followed by ${next.kind}`;
     const end = next === undefined ? (ts[step.last] as number) + 0.5 : (ts[endIdx] as number);
     out.push({
       name: `poll ${e.detail ?? "a future"}`,

@@ -168,6 +168,7 @@ h1 { font-size: 20px; margin: 0 0 2px; }
 .mark.poll.ready { fill: #2e9d57; }
 .mark.poll.park { fill: #e0a21c; }
 .mark.poll.requeued { fill: #4a7fe0; }
+.mark.poll.threw { fill: #d23c3c; }
 .mark.spawn { fill: #fff; stroke: #56627a; stroke-width: 2; }
 .mark.timer { fill: #8a5cd0; }
 .mark.complete { fill: #2e9d57; }

@@ -39,7 +39,7 @@ export interface Moves {
 }
 
 /**
- * Read `events` as moves. With `compact`, a poll is joined with the Ready, park or
+ * Read `events` as moves. With `compact`, a poll is joined with the Ready, park, throw or
  * wake-itself-and-requeue that follows it, and a timer with the wake it causes; only adjacent
  * events of one task are joined, so nothing that happened in between is hidden.
  */
@@ -105,6 +105,7 @@ function joinWithOutcome(list: readonly TraceEvent[], i: number): { text: string
   if (e.kind !== "poll") return undefined;
   const polled = e.detail ?? "a future";
   if (a.kind === "ready") return outcome(polled, "Ready", i + 1);
+  if (a.kind === "throw") return outcome(polled, a.detail === undefined ? "threw" : `threw ${a.detail}`, i + 1);
   if (a.kind === "park") {
     // The park names the same future, sometimes more precisely ("sleep(5) until t=5").
     const what = a.detail !== undefined && a.detail.startsWith(polled) ? a.detail : polled;

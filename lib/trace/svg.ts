@@ -19,7 +19,7 @@ export function escapeHtml(text: string): string {
 
 /** The class of a move's mark, from the kinds of its first and last event. */
 export function markClass(first: TraceEvent, last: TraceEvent): string {
-  if (first.kind === "poll") return last.kind === "ready" ? "poll ready" : last.kind === "park" ? "poll park" : last.kind === "pending" ? "poll requeued" : "poll";
+  if (first.kind === "poll") return last.kind === "ready" ? "poll ready" : last.kind === "park" ? "poll park" : last.kind === "pending" ? "poll requeued" : last.kind === "throw" ? "poll threw" : "poll";
   return first.kind.replace(/[^a-z-]/g, "");
 }
 

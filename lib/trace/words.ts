@@ -28,8 +28,9 @@ export function ownText(e: TraceEvent): string {
       return detail === undefined ? "fail" : `fail: ${detail}`;
     case "cancel":
       return "cancelled";
+    case "throw":
+      return detail === undefined ? "→ threw" : `→ threw ${detail}`;
     default:
-      if ((e.kind as string) === "throw") return detail === undefined ? "poll threw" : `poll threw: ${detail}`;
       return detail === undefined ? e.kind : `${e.kind}: ${detail}`;
   }
 }

@@ -69,6 +69,14 @@ describe("trace: chromeTrace(events)", () => {
     expect(polls[0]?.args?.["parked on"]).to.equal("sleep(5) until t=5");
   });
 
+  it("ends the slice of a poll that threw at its throw, with the error as its outcome", () => {
+    const tr = chromeTrace(richTrace());
+    const poll = slices(tr, "poll").find((p) => p.name === "poll pollFn") as ChromeTraceEvent;
+    expect(poll.tid).to.equal(2);
+    expect(poll.args?.outcome).to.equal("threw Error: poll failed");
+    expect(poll.dur).to.equal(1);
+  });
+
   it("draws parked and queued stretches between steps", () => {
     const tr = chromeTrace(richTrace());
     const waits = slices(tr).filter((s) => s.tid === 1 && s.cat !== "step" && s.cat !== "poll");

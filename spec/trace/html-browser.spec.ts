@@ -97,7 +97,7 @@ describe("trace: htmlTimeline in a real browser", function () {
 
     await setSlider(5);
     expect(await shown()).to.equal(5);
-    expect(await readout()).to.equal("move 5 of 26 · t=0 ms · #1 main: poll sleep(5) until t=5 → park");
+    expect(await readout()).to.equal(`move 5 of ${n} · t=0 ms · #1 main: poll sleep(5) until t=5 → park`);
     expect(await page.locator("#now tbody tr").nth(0).locator(".state").textContent()).to.equal("parked on sleep(5) until t=5");
     expect(await page.locator("#cursor").getAttribute("visibility")).to.equal("visible");
     await page.screenshot({ path: join(OUT, "timeline-move-5.png"), fullPage: true });

@@ -81,6 +81,12 @@ describe("trace: timeline(events)", () => {
     expect(full.some((r) => r.includes("woken by itself during its own poll"))).to.equal(true);
   });
 
+  it("ends a poll that threw with the error it threw", () => {
+    const chart = timeline(richTrace(), { width: 60 });
+    expect(chart).to.include("poll pollFn → threw Error: poll failed");
+    expect(timeline(richTrace(), { compact: false, width: 60 })).to.include("→ threw Error: poll failed");
+  });
+
   it("cuts long text to the lane width with …, keeping the poll's outcome", () => {
     const chart = timeline(richTrace(), { width: 16 });
     for (const row of rowsOf(chart)) for (let i = 0; i < 4; i++) expect(cellOf(chart, row, i).length).to.be.at.most(16);

@@ -1,6 +1,7 @@
 // Random small programs for the trace specs: a few tasks that sleep, yield, spawn and join
-// children, abort each other and fail, run on a virtual clock with tracing on. Their traces
-// exercise every kind of event the core emits, so the renderers are checked against real runs.
+// children, abort each other, fail, and poll futures that throw, on a virtual clock with
+// tracing on. Their traces hold every kind of event the core emits, so the renderers are
+// checked against real runs.
 
 import fc from "fast-check";
 import { pollFn, Poll, Runtime, sleep, spawn, yieldNow, type JoinHandle, type Operation, type TraceEvent } from "../../../lib/index";
@@ -12,7 +13,8 @@ export type Action =
   | { do: "spawn"; actions: Action[] }
   | { do: "join" }
   | { do: "abort" }
-  | { do: "throw" };
+  | { do: "throw" }
+  | { do: "badPoll" };
 
 const leaf: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ do: fc.constant("sleep" as const), ms: fc.integer({ min: 0, max: 20 }) }),
@@ -20,6 +22,7 @@ const leaf: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ do: fc.constant("join" as const) }),
   fc.record({ do: fc.constant("abort" as const) }),
   fc.record({ do: fc.constant("throw" as const) }),
+  fc.record({ do: fc.constant("badPoll" as const) }),
 );
 
 /** A task's actions; children nest at most two deep. */
@@ -46,6 +49,15 @@ function* perform(actions: Action[]): Operation<void> {
           }
         } else yield* pollFn((cx) => (cx.waker.wake(), Poll.ready(undefined)));
       } else if (a.do === "abort") children.pop()?.abort();
+      else if (a.do === "badPoll") {
+        try {
+          yield* pollFn((): Poll<void> => {
+            throw new Error("poll failed");
+          });
+        } catch {
+          // the poll's error arrives at the yield; this task carries on
+        }
+      }
       else throw new Error("planned failure");
     }
   } finally {
@@ -72,6 +84,6 @@ export function richTrace(): TraceEvent[] {
       { do: "abort" },
       { do: "join" },
     ],
-    [{ do: "yield" }, { do: "throw" }],
+    [{ do: "yield" }, { do: "badPoll" }, { do: "throw" }],
   );
 }
