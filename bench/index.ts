@@ -130,6 +130,7 @@ function plan(o: Options): Planned[] {
 
 interface Sample {
   perOpNs: number;
+  cpuPerOpNs?: number;
   bytesPerOp?: number;
   note?: string;
 }
@@ -145,13 +146,15 @@ function key(j: Job): string {
 }
 
 function runJob(job: Planned, o: Options, round: number): Sample | { error: string; unavailable?: boolean } {
-  const args = ["--expose-gc"];
+  const args = ["--expose-gc", path.join(OUT, `${job.impl}.js`)];
+  const spec: Job & { profile?: string } = { workload: job.workload, impl: job.impl, size: job.size };
+  if (job.variant !== undefined) spec.variant = job.variant;
   if (o.profile) {
     mkdirSync(PROF, { recursive: true });
     const name = `${job.workload}-${job.impl}${job.variant === undefined ? "" : "-" + job.variant.replace(/\W+/g, "_")}-r${round}.cpuprofile`;
-    args.push("--cpu-prof", `--cpu-prof-dir=${PROF}`, `--cpu-prof-name=${name}`);
+    spec.profile = path.join(PROF, name);
   }
-  args.push(path.join(OUT, `${job.impl}.js`), JSON.stringify({ workload: job.workload, impl: job.impl, size: job.size, variant: job.variant }));
+  args.push(JSON.stringify(spec));
   const r = spawnSync(process.execPath, args, {
     encoding: "utf8",
     timeout: o.timeoutMs,
@@ -170,6 +173,7 @@ function runJob(job: Planned, o: Options, round: number): Sample | { error: stri
   const want = workload(job.workload).expect(job.size);
   if (m.check !== want) return { error: `wrong result: checksum ${m.check}, expected ${want}` };
   const s: Sample = { perOpNs: (m.ms * 1e6) / m.ops };
+  if (m.cpuMs !== undefined) s.cpuPerOpNs = (m.cpuMs * 1e6) / m.ops;
   if (m.bytesPerOp !== undefined) s.bytesPerOp = m.bytesPerOp;
   if (m.note !== undefined) s.note = m.note;
   return s;
@@ -207,11 +211,13 @@ function label(r: Row): string {
   return r.variant === undefined ? base : `${base} (${r.variant})`;
 }
 
-/** The metric a row is compared on: bytes for W4mem, time per op otherwise. */
-function metric(r: Row | undefined): number {
+type Clock = "wall" | "cpu";
+
+/** The metric a row is compared on: bytes for W4mem, wall (or CPU) time per op otherwise. */
+function metric(r: Row | undefined, clock: Clock = "wall"): number {
   if (r === undefined || r.samples.length === 0) return NaN;
   if (r.workload === "W4mem") return median(r.samples.map((s) => s.bytesPerOp ?? NaN));
-  return median(r.samples.map((s) => s.perOpNs));
+  return median(r.samples.map((s) => (clock === "wall" ? s.perOpNs : (s.cpuPerOpNs ?? NaN))));
 }
 
 function table(headers: string[], rows: string[][], right: boolean[]): string {
@@ -224,10 +230,16 @@ function table(headers: string[], rows: string[][], right: boolean[]): string {
 function report(w: WorkloadSpec, rows: Row[]): string {
   const mem = w.id === "W4mem";
   const find = (impl: ImplId) => rows.find((r) => r.impl === impl && r.variant === undefined);
-  const native = metric(find("native"));
+  // Rows that are variants of one implementation (TRACE) compare with the first variant instead.
+  const base = w.variants !== undefined ? rows[0] : find("native");
+  const native = metric(base);
   const raw = metric(find("raw"));
+  const nativeCpu = metric(base, "cpu");
+  const rawCpu = metric(find("raw"), "cpu");
+  const both = (a: number, b: number) => (mem ? fmtRatio(a) : `${fmtRatio(a)} / ${fmtRatio(b)}`);
   const body = rows.map((r) => {
     const m = metric(r);
+    const c = metric(r, "cpu");
     const spread = r.samples.length > 1 ? r.samples.map((s) => (mem ? (s.bytesPerOp ?? NaN) : s.perOpNs)) : [];
     const fmt = mem ? fmtBytes : fmtTime;
     const status = r.unavailable !== undefined ? `n/a: ${r.unavailable}` : r.samples.length === 0 ? `failed: ${r.errors[0] ?? "?"}` : r.errors.length > 0 ? `${r.errors.length} run(s) failed` : "";
@@ -237,46 +249,62 @@ function report(w: WorkloadSpec, rows: Row[]): string {
       String(r.samples.length),
       fmt(m),
       spread.length > 0 ? `${fmt(Math.min(...spread))} – ${fmt(Math.max(...spread))}` : "",
-      fmtRatio(m / native),
-      fmtRatio(m / raw),
+      mem ? "" : fmtTime(c),
+      both(m / native, c / nativeCpu),
+      both(m / raw, c / rawCpu),
       status,
     ];
   });
   const head = `${w.id}  ${w.title}\n  per ${w.unit}${mem ? " (heap bytes)" : ""}; target: ${w.target}`;
   const notes = [...new Set(rows.flatMap((r) => r.samples.map((s) => s.note).filter((x): x is string => x !== undefined && x !== r.variant).map((n) => `${label(r)}: ${n}`)))];
-  const t = table(["implementation", "size", "runs", mem ? "bytes/task" : "median/op", "min – max", "vs native", "vs raw", ""], body, [false, true, true, true, true, true, true, false]);
+  const vs = mem ? "" : " (wall / cpu)";
+  const t = table(
+    ["implementation", "size", "runs", mem ? "bytes/task" : "wall/op", "min – max", mem ? "" : "cpu/op", (w.variants !== undefined ? `vs ${w.variants[0]}` : "vs native") + vs, "vs raw" + vs, ""],
+    body,
+    [false, true, true, true, true, true, true, true, false],
+  );
   return [head, t, ...notes.map((n) => `  · ${n}`)].join("\n");
 }
 
 interface Verdict {
   workload: WorkloadId;
   target: string;
+  /** The measured ratio (or bytes) on wall time, and on CPU time. */
   value: number;
+  cpu: number;
   limit: number;
   /** "max": value ≤ limit meets; "min": value ≥ limit meets. */
   kind: "max" | "min";
 }
 
 function verdicts(all: Row[]): Verdict[] {
-  const m = (w: WorkloadId, impl: ImplId, variant?: string) => metric(all.find((r) => r.workload === w && r.impl === impl && r.variant === variant));
+  const m = (clock: Clock, w: WorkloadId, impl: ImplId, variant?: string) =>
+    metric(all.find((r) => r.workload === w && r.impl === impl && r.variant === variant), clock);
   const out: Verdict[] = [];
+  const add = (workload: WorkloadId, target: string, limit: number, kind: "max" | "min", f: (clock: Clock) => number) =>
+    out.push({ workload, target, value: f("wall"), cpu: f("cpu"), limit, kind });
   const ratio = (w: WorkloadId, target: string, a: ImplId, b: ImplId, limit: number, kind: "max" | "min" = "max") =>
-    out.push({ workload: w, target, value: m(w, a) / m(w, b), limit, kind });
+    add(w, target, limit, kind, (c) => m(c, w, a) / m(c, w, b));
   ratio("W1", "wakeful ≤ 1.5× raw", "wakeful", "raw", 1.5);
   ratio("W2", "wakeful ≤ 0.5× native", "wakeful", "native", 0.5);
   ratio("W3", "wakeful ≤ 2× raw", "wakeful", "raw", 2);
   ratio("W3", "wakeful faster than `await null` (< 1× native)", "wakeful", "native", 1);
   ratio("W4", "wakeful ≤ 1× native time", "wakeful", "native", 1);
-  out.push({ workload: "W4mem", target: "wakeful ≤ 400 B per parked task", value: m("W4mem", "wakeful"), limit: 400, kind: "max" });
+  add("W4mem", "wakeful ≤ 400 B per parked task", 400, "max", (c) => m(c, "W4mem", "wakeful"));
   ratio("W5", "wakeful ≤ 1.2× raw", "wakeful", "raw", 1.2);
   ratio("W6", "wakeful ≤ 0.5× native", "wakeful", "native", 0.5);
   for (const w of ["W1", "W2", "W3", "W4", "W4mem", "W5", "W6", "ALL10K"] as WorkloadId[]) {
     ratio(w, `≥ 10× better than Effection (Effection ÷ wakeful)`, "effection", "wakeful", 10, "min");
   }
-  out.push({ workload: "ALL100K", target: "all(): per-child time at 100k ÷ at 10k (near-linear ≈ 1)", value: m("ALL100K", "wakeful") / m("ALL10K", "wakeful"), limit: 1.5, kind: "max" });
-  out.push({ workload: "TRACE", target: "trace: false ÷ no option (no cost ≈ 1)", value: m("TRACE", "wakeful", "trace: false") / m("TRACE", "wakeful", "no option"), limit: 1.05, kind: "max" });
-  out.push({ workload: "TRACE", target: "trace: () => {} ÷ no option (the price of a sink)", value: m("TRACE", "wakeful", "trace: () => {}") / m("TRACE", "wakeful", "no option"), limit: Infinity, kind: "max" });
+  add("ALL100K", "all(): per-child time at 100k ÷ at 10k (near-linear ≈ 1)", 1.5, "max", (c) => m(c, "ALL100K", "wakeful") / m(c, "ALL10K", "wakeful"));
+  add("TRACE", "trace: false ÷ no option (no cost ≈ 1)", 1.05, "max", (c) => m(c, "TRACE", "wakeful", "trace: false") / m(c, "TRACE", "wakeful", "no option"));
+  add("TRACE", "trace: () => {} ÷ no option (the price of a sink)", Infinity, "max", (c) => m(c, "TRACE", "wakeful", "trace: () => {}") / m(c, "TRACE", "wakeful", "no option"));
   return out.filter((v) => Number.isFinite(v.value));
+}
+
+function met(v: Verdict, value: number): boolean | null {
+  if (v.limit === Infinity || !Number.isFinite(value)) return null;
+  return v.kind === "max" ? value <= v.limit : value >= v.limit;
 }
 
 function machine() {
@@ -336,11 +364,12 @@ async function main(): Promise<void> {
   const vs = verdicts(all);
   if (vs.length > 0) {
     const body = vs.map((v) => {
-      const met = v.kind === "max" ? v.value <= v.limit : v.value >= v.limit;
-      const val = v.workload === "W4mem" && !v.target.includes("Effection") ? fmtBytes(v.value) : fmtRatio(v.value);
-      return [v.workload, v.target, val, v.limit === Infinity ? "info" : met ? "met" : "NOT met"];
+      const bytes = v.workload === "W4mem" && !v.target.includes("Effection");
+      const fmt = (x: number) => (bytes ? fmtBytes(x) : fmtRatio(x));
+      const word = (x: boolean | null) => (x === null ? "info" : x ? "met" : "NOT met");
+      return [v.workload, v.target, fmt(v.value), word(met(v, v.value)), bytes ? "" : fmt(v.cpu), bytes ? "" : word(met(v, v.cpu))];
     });
-    out.push("Targets (issue #2, #3, #5)\n" + table(["workload", "target", "measured", ""], body, [false, false, true, false]));
+    out.push("Targets (issues #2, #3, #5), on wall time and on CPU time\n" + table(["workload", "target", "wall", "", "cpu", ""], body, [false, false, true, false, true, false]));
   }
   console.log(out.join("\n"));
 
@@ -364,12 +393,13 @@ async function main(): Promise<void> {
       scaled: r.scaled,
       unit: workload(r.workload).unit,
       medianPerOpNs: r.workload === "W4mem" ? undefined : metric(r),
+      medianCpuPerOpNs: r.workload === "W4mem" ? undefined : metric(r, "cpu"),
       medianBytesPerTask: r.workload === "W4mem" ? metric(r) : undefined,
       samples: r.samples,
       errors: r.errors,
       unavailable: r.unavailable,
     })),
-    targets: vs.map((v) => ({ ...v, met: v.limit === Infinity ? null : v.kind === "max" ? v.value <= v.limit : v.value >= v.limit })),
+    targets: vs.map((v) => ({ ...v, met: met(v, v.value), metOnCpu: met(v, v.cpu) })),
   };
   mkdirSync(path.join(ROOT, "build"), { recursive: true });
   const file = path.join(ROOT, "build", "bench.json");

@@ -30,6 +30,11 @@ export interface Job {
 export interface Measurement {
   /** Wall time of the measured run, ms. */
   ms: number;
+  /**
+   * CPU time (user + system, all threads: GC helpers included) of the measured pass, ms. Less
+   * disturbed than wall time on a shared machine, where a process waits for a core.
+   */
+  cpuMs?: number;
   /** Ops done in it (the unit is the workload's `unit`). */
   ops: number;
   /** W4mem: heap bytes per parked task (heapUsed delta after gc, divided by the tasks parked). */
@@ -74,7 +79,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     unit: "task",
     full: 100_000,
     quick: 20_000,
-    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 10_000, runs: 3 }, effect: { cap: 100_000 }, saga: { cap: 20_000, runs: 3 } },
+    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 5_000, runs: 3 }, effect: { cap: 100_000, runs: 3 }, saga: { cap: 20_000, runs: 3 } },
     expect: sumTo,
     target: "wakeful ≤ 1.5× raw",
   },
@@ -84,7 +89,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     unit: "round trip",
     full: 200_000,
     quick: 20_000,
-    impls: { raw: {}, native: {}, wakeful: {}, "wakeful-local": {}, effection: { cap: 50_000, runs: 3 }, effect: { cap: 100_000 }, saga: { cap: 20_000, runs: 3 } },
+    impls: { raw: {}, native: {}, wakeful: {}, "wakeful-local": {}, effection: { cap: 50_000, runs: 3 }, effect: { cap: 50_000, runs: 3 }, saga: { cap: 20_000, runs: 3 } },
     expect: sumTo,
     target: "wakeful ≤ 0.5× native",
   },
@@ -94,7 +99,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     unit: "yield",
     full: 1_000_000,
     quick: 100_000,
-    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 200_000, runs: 3 }, effect: { cap: 1_000_000 }, saga: { cap: 100_000, runs: 3 } },
+    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 100_000, runs: 3 }, effect: { cap: 500_000, runs: 3 }, saga: { cap: 100_000, runs: 3 } },
     expect: (n) => n,
     target: "wakeful ≤ 2× raw, and faster than native `await null`",
   },
@@ -104,7 +109,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     unit: "sleeper",
     full: 100_000,
     quick: 20_000,
-    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 20_000, runs: 3 }, effect: { cap: 100_000 }, saga: { cap: 20_000, runs: 3 } },
+    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 5_000, runs: 3 }, effect: { cap: 50_000, runs: 3 }, saga: { cap: 5_000, runs: 3 } },
     expect: (n) => n,
     target: "wakeful ≤ 1× native time",
   },
@@ -114,7 +119,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     unit: "parked task",
     full: 100_000,
     quick: 20_000,
-    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 20_000, runs: 3 }, effect: { cap: 100_000 }, saga: { cap: 20_000, runs: 3 } },
+    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 5_000, runs: 3 }, effect: { cap: 50_000, runs: 3 }, saga: { cap: 5_000, runs: 3 } },
     expect: (n) => n,
     target: "wakeful ≤ 400 B per parked task",
   },
@@ -124,7 +129,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     unit: "chain",
     full: 50_000,
     quick: 10_000,
-    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 10_000, runs: 3 }, effect: { cap: 50_000 }, saga: { cap: 10_000, runs: 3 } },
+    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 10_000, runs: 3 }, effect: { cap: 50_000, runs: 3 }, saga: { cap: 10_000, runs: 3 } },
     expect: (n) => n,
     target: "wakeful ≤ 1.2× raw",
   },
@@ -134,7 +139,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     unit: "message",
     full: 200_000,
     quick: 20_000,
-    impls: { raw: {}, native: {}, wakeful: {}, "wakeful-local": {}, effection: { cap: 50_000, runs: 3 }, effect: { cap: 200_000 }, saga: { cap: 20_000, runs: 3 } },
+    impls: { raw: {}, native: {}, wakeful: {}, "wakeful-local": {}, effection: { cap: 50_000, runs: 3 }, effect: { cap: 200_000, runs: 3 }, saga: { cap: 20_000, runs: 3 } },
     expect: sumTo,
     target: "wakeful ≤ 0.5× native",
   },
@@ -144,7 +149,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     unit: "lock+unlock",
     full: 1_000_000,
     quick: 100_000,
-    impls: { native: {}, wakeful: {}, effect: { cap: 200_000 } },
+    impls: { native: {}, wakeful: {}, effect: { cap: 20_000, runs: 3 } },
     expect: (n) => n,
     target: "report only (issue #3)",
   },
@@ -154,7 +159,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     unit: "child",
     full: 10_000,
     quick: 10_000,
-    impls: { native: {}, wakeful: {}, effection: { runs: 3 }, effect: {}, saga: { runs: 3 } },
+    impls: { native: {}, wakeful: {}, effection: { cap: 2_000, runs: 3 }, effect: { runs: 3 }, saga: { runs: 3 } },
     expect: sumTo,
     target: "near-linear: per-child time at 100k ≈ at 10k",
   },
@@ -164,7 +169,7 @@ export const WORKLOADS: WorkloadSpec[] = [
     unit: "child",
     full: 100_000,
     quick: 100_000,
-    impls: { native: {}, wakeful: {}, effect: {} },
+    impls: { native: {}, wakeful: {}, effect: { runs: 3 } },
     expect: sumTo,
     target: "near-linear: per-child time at 100k ≈ at 10k",
   },

@@ -3,6 +3,8 @@
 // and prints one `BENCH_RESULT {json}` line. A fresh process per job keeps JIT state, heap
 // and timers of one implementation from leaking into another's numbers.
 
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector";
 import type { Job, Measurement, WorkloadId } from "./jobs";
 
 /** One implementation's workloads: each runs the work of size `n` and measures itself. */
@@ -50,9 +52,33 @@ export async function heapPerParked(n: number, start: (parked: () => void) => vo
   return { ms, ops: n, bytesPerOp: (used - base) / n, check: count };
 }
 
+/** Post one inspector command and wait for its answer. */
+function post<T>(session: Session, method: string, params?: object): Promise<T> {
+  return new Promise((resolve, reject) => {
+    session.post(method, params ?? {}, (error, result) => (error !== null ? reject(error) : resolve(result as T)));
+  });
+}
+
+/**
+ * Run `body` under the V8 sampling profiler (100 µs interval) and write the .cpuprofile to
+ * `file`: unlike `node --cpu-prof`, only the measured pass is sampled, not start-up or warm-up.
+ */
+async function profiled<T>(file: string, body: () => Promise<T>): Promise<T> {
+  const session = new Session();
+  session.connect();
+  await post(session, "Profiler.enable");
+  await post(session, "Profiler.setSamplingInterval", { interval: 100 });
+  await post(session, "Profiler.start");
+  const result = await body();
+  const { profile } = await post<{ profile: object }>(session, "Profiler.stop");
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
+  return result;
+}
+
 /** Entry point of a worker bundle: read the job from argv, run it, print the result. */
 export function runWorker(impl: Implementation): void {
-  const job = JSON.parse(process.argv[2] ?? "null") as Job | null;
+  const job = JSON.parse(process.argv[2] ?? "null") as (Job & { profile?: string }) | null;
   if (job === null) throw new Error("usage: node --expose-gc build/bench/<impl>.js '<job json>'");
   const fn = impl[job.workload];
   if (fn === undefined) throw new Error(`${job.impl} has no ${job.workload}`);
@@ -64,7 +90,11 @@ export function runWorker(impl: Implementation): void {
       await macrotask();
     }
     gc();
-    const m = await fn(job.size, job.variant);
+    const run = () => fn(job.size, job.variant);
+    const cpu0 = process.cpuUsage();
+    const m = job.profile === undefined ? await run() : await profiled(job.profile, run);
+    const cpu = process.cpuUsage(cpu0);
+    m.cpuMs = (cpu.user + cpu.system) / 1000;
     process.stdout.write(`BENCH_RESULT ${JSON.stringify(m)}\n`);
     process.exit(0);
   })().catch((error: unknown) => {
