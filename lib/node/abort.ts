@@ -1,0 +1,149 @@
+// AbortSignal both ways. In: a future that throws the signal's reason once it aborts (race it
+// against work to make that work abortable). Out: an AbortSignal tied to a task's life, for
+// fetch() and other Promise APIs a task calls. Invariant: the future's listener lives only while
+// a task waits; the signal made for a task aborts exactly once, when that task finishes.
+
+import { CancelledError } from "../errors";
+import { JoinHandle } from "../handle";
+import { Op, Poll, describeValue } from "../poll";
+import { currentTask } from "../current";
+import { COMPLETED, CANCELLED, errorText, type Task } from "../task";
+import type { Context, Waker } from "../waker";
+import { WakerSet } from "../waker";
+import { OutsideWait } from "./outside";
+
+/** The future of {@link abortSignalFuture}: never ready with a value. */
+class AbortOp extends Op<never> {
+  private readonly wait = new OutsideWait();
+  private listening = false;
+
+  constructor(private readonly signal: AbortSignal) {
+    super();
+  }
+
+  private readonly onAbort = (): void => {
+    this.stopListening();
+    this.wait.wake();
+  };
+
+  poll(cx: Context): Poll<never> {
+    if (this.signal.aborted) {
+      this.stopListening();
+      this.wait.release();
+      throw this.signal.reason;
+    }
+    if (!this.listening) {
+      this.listening = true;
+      this.signal.addEventListener("abort", this.onAbort);
+    }
+    this.wait.park(cx.waker);
+    return Poll.pending;
+  }
+
+  drop(): void {
+    this.stopListening();
+    this.wait.release();
+  }
+
+  describe(): string {
+    return this.signal.aborted ? `abortSignalFuture (aborted: ${errorText(this.signal.reason)})` : "abortSignalFuture (waiting for the signal to abort)";
+  }
+
+  private stopListening(): void {
+    if (!this.listening) return;
+    this.listening = false;
+    this.signal.removeEventListener("abort", this.onAbort);
+  }
+}
+
+/**
+ * A future that waits until `signal` aborts, then throws `signal.reason` at the yield (an
+ * `AbortError` DOMException unless the aborter gave a reason). It is never ready with a value,
+ * so it fits in a race: the work wins, or the abort ends the race with the reason.
+ *
+ * ```ts
+ * const body = yield* race(fetchBody(url), abortSignalFuture(request.signal));
+ * ```
+ *
+ * A signal that is already aborted throws at the first poll. While it waits it counts as
+ * outside work; a cancelled wait removes its listener.
+ * @public
+ */
+export function abortSignalFuture(signal: AbortSignal): Op<never> {
+  if (!(signal instanceof AbortSignal)) throw new TypeError(`abortSignalFuture() needs an AbortSignal, not ${describeValue(signal)}`);
+  return new AbortOp(signal);
+}
+
+/** A waker that aborts a controller when the task it watches finishes (it is put among the task's joiners). */
+class AbortOnFinish implements Waker {
+  constructor(
+    private readonly task: Task,
+    private readonly controller: AbortController,
+  ) {}
+  wake(): void {
+    if (!this.controller.signal.aborted) this.controller.abort(reasonFor(this.task));
+  }
+  wakeByRef(): void {
+    this.wake();
+  }
+  clone(): Waker {
+    return this;
+  }
+  willWake(other: Waker): boolean {
+    return other === this;
+  }
+}
+
+function reasonFor(task: Task): unknown {
+  if (task.state === CANCELLED) return task.result; // the task's own CancelledError
+  const who = `task #${task.id}${task.name === undefined ? "" : ` "${task.name}"`}`;
+  const how = task.state === COMPLETED ? "completed" : `failed (${errorText(task.result)})`;
+  return new CancelledError(`${who} ${how}: work tied to its AbortSignal is cancelled`);
+}
+
+/** One signal per task, so every caller shares a listener list and a task never holds many controllers. */
+const signals = new WeakMap<Task, AbortSignal>();
+
+/**
+ * An AbortSignal that aborts when a task **finishes** — completed, failed or cancelled — so
+ * Promise work started for the task (a `fetch`, a timer, a child process) never outlives it.
+ * With no argument, the task running now. The reason is the task's `CancelledError` when it
+ * was cancelled, otherwise a `CancelledError` saying how the task ended.
+ *
+ * It fires when the task has finished unwinding, not when the abort is requested: a task
+ * cancelled while it waits on `fromPromise(fetch(url, { signal }))` is thrown out of that
+ * yield at once, so the fetch is aborted in the same step unless a `finally` block yields first.
+ * Watching a task does not join it: its error still reaches `run()` if nobody joins it.
+ *
+ * ```ts
+ * const res = yield* fromPromise(fetch(url, { signal: toAbortSignal() }));
+ * ```
+ * @public
+ */
+export function toAbortSignal(handle?: JoinHandle<unknown>): AbortSignal {
+  let task: Task;
+  if (handle === undefined) {
+    const t = currentTask();
+    if (t === undefined) throw new Error("toAbortSignal() with no handle must be called inside a task (it ties the signal to the running task)");
+    task = t as Task;
+  } else {
+    if (!(handle instanceof JoinHandle)) throw new TypeError(`toAbortSignal() needs a JoinHandle (from spawn), not ${describeValue(handle)}`);
+    task = taskOf(handle);
+  }
+  const known = signals.get(task);
+  if (known !== undefined) return known;
+  const controller = new AbortController();
+  if (task.finished) controller.abort(reasonFor(task));
+  else (task.joiners ??= new WakerSet()).add(new AbortOnFinish(task, controller));
+  signals.set(task, controller.signal);
+  return controller.signal;
+}
+
+/**
+ * The task behind a handle. JoinHandle keeps it private and offers no way to watch a task's
+ * end without joining it (which would claim its error); until the core has such a hook, we
+ * add a waker to its joiners directly, leaving `joined` alone.
+ */
+function taskOf(handle: JoinHandle<unknown>): Task {
+  return (handle as unknown as { task: Task }).task;
+}

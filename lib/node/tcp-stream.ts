@@ -1,0 +1,381 @@
+// TcpStream: a TCP connection whose reads and writes are wakeful futures. The socket is never
+// left flowing: data waits in its buffer (and TCP pushes back on the peer) until a task's
+// `read()` takes it in its own poll, so a read cancelled while it waits loses nothing. Host
+// events only wake the waiting futures; every socket error is kept and thrown at a yield.
+
+import * as net from "node:net";
+import { READY_VOID } from "../futures";
+import { Op, Poll, describeValue } from "../poll";
+import type { Context } from "../waker";
+import { OutsideWait, wakeAll } from "./outside";
+
+/** Where a socket ends: `127.0.0.1:5000`, `[::1]:5000`. */
+export function endpoint(address: string | undefined, port: number | undefined): string {
+  if (address === undefined) return "?";
+  return `${address.includes(":") ? `[${address}]` : address}:${port ?? "?"}`;
+}
+
+/** A port number as `bind` and `connect` accept it (0 asks the OS for a free one). */
+export function checkPort(port: unknown, who: string, allowZero: boolean): number {
+  if (typeof port !== "number" || !Number.isInteger(port) || port < (allowZero ? 0 : 1) || port > 65535) {
+    throw new RangeError(`${who} needs a port from ${allowZero ? 0 : 1} to 65535, not ${describeValue(port)}`);
+  }
+  return port;
+}
+
+/** A host name or address: a non-empty string. */
+export function checkHost(host: unknown, who: string): string {
+  if (typeof host !== "string" || host.length === 0) throw new TypeError(`${who} needs a host name or address (a string such as "127.0.0.1"), not ${describeValue(host)}`);
+  return host;
+}
+
+/**
+ * A connected TCP stream. `read()` and `write()` are futures; errors of the socket (a reset,
+ * a broken pipe) are thrown at the `yield*` of the next read or write.
+ *
+ * ```ts
+ * const s = yield* TcpStream.connect(port);
+ * yield* s.write("ping\n");
+ * const reply = yield* s.read();   // a chunk, or undefined at end of stream
+ * s.close();
+ * ```
+ *
+ * Reads take whatever the socket has buffered (one chunk of any size); a task that wants
+ * lines or frames keeps its own buffer. Several tasks may read or write one stream, though the
+ * order of their chunks is then theirs to arrange.
+ * @public
+ */
+export class TcpStream {
+  /** The reads waiting for data (woken on `readable`, `end`, an error, or close). */
+  private readonly readers = new Set<ReadOp>();
+  /** The writes waiting for `drain`. */
+  private readonly writers = new Set<WriteOp>();
+  private ended = false;
+  private failure: Error | undefined = undefined;
+  private closedByUs = false;
+  /** `tcp local -> remote`, fixed at the start (a closed socket forgets its addresses). */
+  readonly label: string;
+
+  private readonly onReadable = (): void => wakeAll(this.readers);
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    wakeAll(this.readers);
+  };
+  private readonly onError = (error: Error): void => {
+    this.failure ??= error;
+    wakeAll(this.readers);
+    wakeAll(this.writers);
+  };
+  private readonly onDrain = (): void => wakeAll(this.writers);
+  private readonly onClose = (): void => {
+    wakeAll(this.readers);
+    wakeAll(this.writers);
+  };
+
+  /** @internal Streams come from {@link TcpStream.connect}, {@link TcpListener.accept} or {@link TcpStream.fromSocket}. */
+  constructor(readonly socket: net.Socket) {
+    this.label = `tcp ${endpoint(socket.localAddress, socket.localPort)} -> ${endpoint(socket.remoteAddress, socket.remotePort)}`;
+    socket.on("readable", this.onReadable); // paused mode: data waits for read()
+    socket.on("end", this.onEnd);
+    socket.on("error", this.onError);
+    socket.on("drain", this.onDrain);
+    socket.on("close", this.onClose);
+  }
+
+  /**
+   * Connect to `host:port` (host defaults to `127.0.0.1`). The connection starts at the first
+   * poll; a task cancelled while connecting destroys the half-made socket (nobody else owns it).
+   * A refused or failed connection throws at the yield.
+   */
+  static connect(port: number, host = "127.0.0.1"): Op<TcpStream> {
+    return new ConnectOp(checkPort(port, "TcpStream.connect()", false), checkHost(host, "TcpStream.connect()"));
+  }
+
+  /**
+   * Adopt a connected `net.Socket` (from another library, an HTTP upgrade…). The stream takes
+   * over reading: do not attach `data` listeners or pipe the socket elsewhere.
+   */
+  static fromSocket(socket: net.Socket): TcpStream {
+    if (!(socket instanceof net.Socket)) throw new TypeError(`TcpStream.fromSocket() needs a net.Socket, not ${describeValue(socket)}`);
+    if (socket.destroyed) throw new Error("TcpStream.fromSocket(): the socket is already destroyed");
+    return new TcpStream(socket);
+  }
+
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
+  }
+  get localPort(): number | undefined {
+    return this.socket.localPort;
+  }
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+  get remotePort(): number | undefined {
+    return this.socket.remotePort;
+  }
+
+  /** True once `close()` or `destroy()` was called. */
+  get closed(): boolean {
+    return this.closedByUs;
+  }
+
+  /** Turn Nagle's algorithm off (`true`, the usual choice for request/response) or on. */
+  setNoDelay(noDelay = true): this {
+    this.socket.setNoDelay(noDelay);
+    return this;
+  }
+
+  /**
+   * The next chunk of bytes the peer sent, waiting while none is buffered; `undefined` at end
+   * of stream (the peer closed its side). Cancel-safe: bytes are taken only in the poll that
+   * returns them, so a cancelled read leaves them for the next one.
+   */
+  read(): Op<Uint8Array | undefined> {
+    return new ReadOp(this);
+  }
+
+  /**
+   * Send `bytes` (a string is sent as UTF-8). Ready as soon as the socket accepted them, or,
+   * when its buffer is full (back-pressure), once it drained. Bytes are handed to the socket in
+   * the first poll, so a write cancelled while it waits for the drain is still sent.
+   */
+  write(bytes: Uint8Array | string): Op<void> {
+    if (!(bytes instanceof Uint8Array) && typeof bytes !== "string") {
+      throw new TypeError(`TcpStream.write() needs a Uint8Array or a string, not ${describeValue(bytes)}`);
+    }
+    return new WriteOp(this, bytes);
+  }
+
+  /**
+   * Close gracefully (idempotent): bytes already written are still sent, then the peer sees
+   * end of stream. Anything the peer sends afterwards is discarded. A read waiting on this
+   * stream, or made later, throws; a write made later throws.
+   */
+  close(): void {
+    if (this.closedByUs) return;
+    this.closedByUs = true;
+    const socket = this.socket;
+    socket.removeListener("readable", this.onReadable);
+    socket.end();
+    socket.resume(); // discard what still arrives, so the peer is never stuck on a full window
+    wakeAll(this.readers);
+    wakeAll(this.writers);
+  }
+
+  /** Close at once (idempotent), dropping unsent and unread bytes: the peer may see a reset. */
+  destroy(): void {
+    this.closedByUs = true;
+    this.socket.destroy();
+    wakeAll(this.readers);
+    wakeAll(this.writers);
+  }
+
+  toString(): string {
+    return `TcpStream(${this.label})`;
+  }
+
+  // ── Used by the futures below ────────────────────────────────────────────────────────
+
+  /** @internal A chunk if one is buffered, `undefined` at end, `null` when the read must wait. */
+  takeChunk(): Uint8Array | undefined | null {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.closedByUs) throw new Error(`read on ${this.label} after close()`);
+    const chunk = this.socket.read() as Buffer | null;
+    if (chunk !== null) return chunk;
+    if (this.ended || this.socket.readableEnded || this.socket.destroyed) return undefined;
+    return null;
+  }
+
+  /** @internal Throws the stream's error, or a closed-stream error for a new write. */
+  checkWritable(): void {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.closedByUs || this.socket.destroyed || this.socket.writableEnded) throw new Error(`write on ${this.label} after it was closed`);
+  }
+
+  /** @internal True while a write must wait for the socket's buffer to drain. */
+  needsDrain(): boolean {
+    if (this.failure !== undefined) throw this.failure;
+    return this.socket.writableNeedDrain && !this.socket.destroyed;
+  }
+
+  /** @internal */
+  waitRead(op: ReadOp): void {
+    this.readers.add(op);
+  }
+  /** @internal */
+  stopRead(op: ReadOp): void {
+    this.readers.delete(op);
+  }
+  /** @internal */
+  waitDrain(op: WriteOp): void {
+    this.writers.add(op);
+  }
+  /** @internal */
+  stopDrain(op: WriteOp): void {
+    this.writers.delete(op);
+  }
+}
+
+/** One `read()`: takes a chunk in its own poll, never before. */
+class ReadOp extends Op<Uint8Array | undefined> {
+  private readonly wait = new OutsideWait();
+  private done = false;
+
+  constructor(private readonly stream: TcpStream) {
+    super();
+  }
+
+  poll(cx: Context): Poll<Uint8Array | undefined> {
+    if (this.done) throw new Error(`${this.describe()} was polled again after it completed: call read() for each chunk`);
+    let chunk: Uint8Array | undefined | null;
+    try {
+      chunk = this.stream.takeChunk();
+    } catch (error) {
+      this.finish();
+      throw error;
+    }
+    if (chunk === null) {
+      this.stream.waitRead(this);
+      this.wait.park(cx.waker);
+      return Poll.pending;
+    }
+    this.finish();
+    return Poll.ready(chunk);
+  }
+
+  wakeFromHost(): void {
+    this.wait.wake();
+  }
+
+  drop(): void {
+    this.stream.stopRead(this);
+    this.wait.release();
+  }
+
+  describe(): string {
+    return `read on ${this.stream.label}`;
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.stream.stopRead(this);
+    this.wait.release();
+  }
+}
+
+const WRITE_NEW = 0;
+const WRITE_DRAINING = 1;
+const WRITE_DONE = 2;
+
+/** One `write()`: hands the bytes over in its first poll, then waits for `drain` if told to. */
+class WriteOp extends Op<void> {
+  private readonly wait = new OutsideWait();
+  private state = WRITE_NEW;
+
+  constructor(
+    private readonly stream: TcpStream,
+    private bytes: Uint8Array | string | undefined,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<void> {
+    const stream = this.stream;
+    try {
+      if (this.state === WRITE_NEW) {
+        stream.checkWritable();
+        const bytes = this.bytes as Uint8Array | string;
+        this.bytes = undefined; // the socket owns them now
+        this.state = WRITE_DRAINING;
+        if (stream.socket.write(bytes)) return this.finish();
+      } else if (this.state === WRITE_DONE) {
+        throw new Error(`${this.describe()} was polled again after it completed: call write() for each message`);
+      }
+      if (!stream.needsDrain()) return this.finish();
+    } catch (error) {
+      this.state = WRITE_DONE;
+      stream.stopDrain(this);
+      this.wait.release();
+      throw error;
+    }
+    stream.waitDrain(this);
+    this.wait.park(cx.waker);
+    return Poll.pending;
+  }
+
+  wakeFromHost(): void {
+    this.wait.wake();
+  }
+
+  drop(): void {
+    this.stream.stopDrain(this);
+    this.wait.release();
+  }
+
+  describe(): string {
+    return this.state === WRITE_DRAINING ? `write on ${this.stream.label} (waiting for the socket to drain)` : `write on ${this.stream.label}`;
+  }
+
+  private finish(): Poll<void> {
+    this.state = WRITE_DONE;
+    this.stream.stopDrain(this);
+    this.wait.release();
+    return READY_VOID;
+  }
+}
+
+/** `TcpStream.connect()`: opens the socket at the first poll, ready once connected. */
+class ConnectOp extends Op<TcpStream> {
+  private readonly wait = new OutsideWait();
+  private socket: net.Socket | undefined = undefined;
+  private connected = false;
+  private failure: Error | undefined = undefined;
+  private handedOver = false;
+
+  constructor(
+    private readonly port: number,
+    private readonly host: string,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<TcpStream> {
+    if (this.handedOver) throw new Error(`${this.describe()} was polled again after it completed`);
+    if (this.socket === undefined) {
+      const socket = net.connect({ port: this.port, host: this.host });
+      this.socket = socket;
+      socket.once("connect", () => {
+        this.connected = true;
+        this.wait.wake();
+      });
+      socket.on("error", (error: Error) => {
+        this.failure ??= error;
+        this.wait.wake();
+      });
+    }
+    if (this.failure !== undefined) {
+      this.wait.release();
+      this.handedOver = true;
+      this.socket.destroy();
+      throw this.failure;
+    }
+    if (this.connected) {
+      this.wait.release();
+      this.handedOver = true;
+      this.socket.removeAllListeners("error");
+      return Poll.ready(new TcpStream(this.socket));
+    }
+    this.wait.park(cx.waker);
+    return Poll.pending;
+  }
+
+  drop(): void {
+    this.wait.release();
+    // Cancelled while connecting: the socket is ours alone, so it goes with us.
+    if (this.socket !== undefined && !this.handedOver) this.socket.destroy();
+  }
+
+  describe(): string {
+    return `connect to tcp ${endpoint(this.host, this.port)}`;
+  }
+}
