@@ -182,11 +182,14 @@ export class Driver implements TaskHost {
     this.pollsLeft = this.budget;
     this.driving = true;
     const queue = this.queue;
-    while (this.pollsLeft > 0 && queue.length > 0) {
-      (this.next() as Task).run();
-      if (until !== undefined && until()) break;
+    try {
+      while (this.pollsLeft > 0 && queue.length > 0) {
+        (this.next() as Task).run();
+        if (until !== undefined && until()) break;
+      }
+    } finally {
+      this.driving = false;
     }
-    this.driving = false;
   }
 
   /** Take the next task: the head (FIFO) unless a scheduler chooses among several. */
@@ -295,7 +298,8 @@ export class Driver implements TaskHost {
     if (this.hostTimer !== undefined && this.hostTimerAt <= deadline) return;
     this.disarmHostTimer();
     this.hostTimerAt = deadline;
-    const ms = Math.max(0, Math.ceil(deadline - this.clock.now()));
+    // Hosts clamp delays past 2^31-1 ms to ~1 ms; arm at most that and re-arm when it fires.
+    const ms = Math.min(HOST_TIMER_MAX, Math.max(0, Math.ceil(deadline - this.clock.now())));
     this.hostTimer = hostTimeout(() => {
       this.hostTimer = undefined;
       this.hostTimerAt = Infinity;
@@ -347,6 +351,8 @@ export class Driver implements TaskHost {
     for (const t of this.liveTasks()) t.abort();
   }
 }
+
+const HOST_TIMER_MAX = 2 ** 31 - 1;
 
 function nextMacrotask(): Promise<void> {
   return new Promise<void>((resolve) => macrotask(resolve));

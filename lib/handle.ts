@@ -2,7 +2,7 @@
 // it from another task), an Operation (`const v = yield* handle`) and a PromiseLike (`await
 // handle` from async code). Dropping a handle does nothing: tasks are detached, as in tokio.
 
-import { COMPLETED, FAILED, type Task } from "./task";
+import { COMPLETED, FAILED, SCHEDULED, type Task } from "./task";
 import { Op, Poll } from "./poll";
 import type { Context, Waker } from "./waker";
 import { WakerSet } from "./waker";
@@ -56,10 +56,17 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
 
   poll(cx: Context): Poll<T> {
     const task = this.task;
-    task.joined = true;
-    if (task.finished) return outcome(task);
+    if (task.finished) {
+      task.joined = true; // the outcome is delivered: an error is now the joiner's, not unobserved
+      return outcome(task);
+    }
     (task.joiners ??= new WakerSet()).add(cx.waker);
     return Poll.pending;
+  }
+
+  /** @internal True while the task sits in the run queue: it will run before anything woken later. */
+  get runnable(): boolean {
+    return this.task.state === SCHEDULED;
   }
 
   describe(): string {
@@ -77,9 +84,9 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
   toPromise(): Promise<T> {
     if (this.promise !== undefined) return this.promise;
     const task = this.task;
-    task.joined = true;
     this.promise = new Promise<T>((resolve, reject) => {
       const settle = () => {
+        task.joined = true; // delivered to the promise (an unhandled rejection is then the host's to report)
         try {
           resolve((outcome(task) as { value: T }).value); // outcome() is ready or throws
         } catch (error) {

@@ -134,8 +134,9 @@ export class Runtime {
 
   /** Spawn `body` and drive until it finishes; its value, or its error. Other tasks stay as they are. */
   async blockOn<T>(body: Body<T>): Promise<T> {
-    const h = this.spawn(body, { name: "blockOn" });
     const d = this.driver;
+    if (d.looping || d.driving) throw new Error("blockOn() cannot start while this runtime is already running");
+    const h = this.spawn(body, { name: "blockOn" });
     h.claim(); // its error is ours to return, not an unobserved failure
     await d.drive(() => h.finished);
     throwAll(d.reportFailures(false));
@@ -160,8 +161,11 @@ export class Runtime {
       return undefined;
     }
     const polls = d.polls;
-    task.run();
-    d.driving = false;
+    try {
+      task.run();
+    } finally {
+      d.driving = false;
+    }
     const state = task.state;
     const kind: TraceKind =
       state === COMPLETED ? "complete" : state === FAILED ? "fail" : state === CANCELLED ? "cancel" : state === PARKED ? "park" : "pending";
@@ -208,11 +212,13 @@ function metricsOf(d: Driver): RuntimeMetrics {
   });
 }
 
-function throwAll(errors: unknown[]): void {
+/** Throw the one error, or an AggregateError of several, saying whose they are. */
+function throwAll(errors: unknown[], unjoinedOnly = true): void {
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) {
     const what = errors.map((e) => (e instanceof Error ? e.name : typeof e)).join(", ");
-    throw new AggregateError(errors, `the run ended with ${errors.length} errors (${what})`);
+    const whose = unjoinedOnly ? `${errors.length} tasks failed and nobody joined them` : `the run ended with ${errors.length} errors`;
+    throw new AggregateError(errors, `${whose} (${what})`);
   }
 }
 
@@ -298,8 +304,9 @@ function conclude<T>(main: JoinHandle<T>, mainFinished: boolean, errors: unknown
       errors.push(error);
     }
   }
+  const own = errors.length; // the driver's and the main task's errors come first
   if (atEnd) errors.push(...d.reportFailures(true));
-  throwAll(errors);
+  throwAll(errors, own === 0);
   return value as T;
 }
 

@@ -106,7 +106,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
   result: unknown = undefined;
   /** Wakers of tasks (or promises) joining this one. */
   joiners: WakerSet | undefined = undefined;
-  /** True once anyone joined: an error is then theirs, not the runtime's to report (rule 9). */
+  /** True once the outcome was delivered to a joiner (or claimed): an error is then theirs, not the runtime's to report (rule 9). A joiner cancelled before delivery does not count. */
   joined = false;
   /** Whether the last poll read `cx.waker`: Pending without it is a lost waker. */
   wakerRead = false;
@@ -210,8 +210,11 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
   run(): void {
     const prev = enterTask(this);
     this.state = RUNNING;
-    this.step(this.host);
-    leaveTask(prev);
+    try {
+      this.step(this.host);
+    } finally {
+      leaveTask(prev); // even when a host callback (a trace sink) throws through the step
+    }
   }
 
   private step(host: TaskHost): void {
@@ -341,6 +344,9 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
         } else {
           if (typeof it.return === "function") it.return();
           throw arg;
+        }
+        if (r === null || typeof r !== "object") {
+          throw new TypeError(`an iterator's next() returned ${describeValue(r)}, not an IteratorResult object`);
         }
       } catch (error) {
         if (!this.popFrame()) {

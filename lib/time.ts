@@ -104,17 +104,22 @@ export function now(): number {
 }
 
 const RUNNING = 0;
+/** The deadline passed: the body is being cancelled; when it has unwound, TimeoutError. */
 const CANCELLING_TIMED_OUT = 1;
+/** The task waiting on the timeout was cancelled: the body is being cancelled with it. */
 const CANCELLING_DROPPED = 2;
 
 /**
  * `timeout(ms, body)`: the body's value if it finishes in time; otherwise the body is
  * cancelled (its finally blocks run to the end) and then `TimeoutError` is thrown.
- * A future body is polled inline; an operation runs as a child task the timeout owns.
+ * A future body is polled inline, before the deadline is checked; an operation runs as a child
+ * task the timeout owns, and a child already queued to run when the deadline is reached gets
+ * that one turn first — so a body finishing exactly at the deadline wins either way.
  */
 class Timeout<T> extends Timed<T> {
   private child: JoinHandle<T> | undefined = undefined;
   private phase = RUNNING;
+  private graced = false;
 
   constructor(
     private readonly ms: number,
@@ -131,71 +136,76 @@ class Timeout<T> extends Timed<T> {
         this.child = (host.runtime as Runtime).spawn(this.body, { name: `timeout(${this.ms}) body` });
       }
     }
-    const child = this.child;
-    if (child === undefined) {
-      // Inline: the inner future is polled first, so a ready value beats a due deadline.
-      const inner = this.body as Future<T>;
-      let p: Poll<T>;
-      try {
-        p = inner.poll(cx);
-      } catch (error) {
-        this.disarm();
-        throw error;
-      }
-      if (p.ready) {
-        this.disarm();
-        return p;
-      }
-      if (!this.due(host, this.deadline, cx)) return Poll.pending;
-      if (typeof inner.drop === "function") inner.drop();
-      throw new TimeoutError(this.ms);
-    }
-    if (this.phase === RUNNING) {
-      let p: Poll<T>;
-      try {
-        p = child.poll(cx);
-      } catch (error) {
-        this.disarm(); // the child failed: its error is ours, and the timer must not linger
-        throw error;
-      }
-      if (p.ready) {
-        this.disarm();
-        return p;
-      }
-      if (!this.due(host, this.deadline, cx)) return Poll.pending;
-      this.phase = CANCELLING_TIMED_OUT;
-      child.abort();
-    }
-    // Cancelling the child: wait until its finally blocks have run.
+    if (this.phase !== RUNNING) return this.unwinding(cx);
     let p: Poll<T>;
     try {
-      p = child.poll(cx);
+      p = this.pollBody(cx);
     } catch (error) {
-      if (!(error instanceof CancelledError)) throw error; // a finally that threw wins
-      if (this.phase === CANCELLING_TIMED_OUT) throw new TimeoutError(this.ms);
-      return Poll.ready(undefined as T); // dropped: the driver delivers our own cancellation
+      this.disarm(); // the body failed: its error is ours, and the timer must not linger
+      throw error;
     }
-    if (!p.ready) return Poll.pending;
-    // The child finished before it saw the abort: its value stands.
-    return p;
+    if (p.ready) {
+      this.disarm();
+      return p;
+    }
+    if (!this.due(host, this.deadline, cx)) return Poll.pending;
+    if (this.child !== undefined && this.child.runnable && !this.graced) {
+      this.graced = true; // let the queued child have its turn at the deadline, then decide
+      cx.waker.wake();
+      return Poll.pending;
+    }
+    this.phase = CANCELLING_TIMED_OUT;
+    if (!this.cancelBody()) throw new TimeoutError(this.ms);
+    return this.unwinding(cx);
   }
 
   drop(): boolean {
     this.disarm();
-    const child = this.child;
-    if (child === undefined) {
-      const inner = this.body as Future<T>;
-      return typeof inner.drop === "function" ? inner.drop() === true : false;
-    }
-    if (child.finished) return false;
+    if (Number.isNaN(this.deadline)) return false; // never polled: nothing started
+    const wasRunning = this.phase === RUNNING;
     this.phase = CANCELLING_DROPPED;
-    child.abort();
-    return true; // poll me until the child has unwound
+    return wasRunning ? this.cancelBody() : true;
   }
 
   describe(): string {
     const inner = this.child !== undefined ? this.child.describe() : isFuture(this.body) ? describeFuture(this.body) : "an operation";
     return `timeout(${this.ms}) of ${inner}`;
+  }
+
+  private pollBody(cx: Context): Poll<T> {
+    return this.child !== undefined ? this.child.poll(cx) : (this.body as Future<T>).poll(cx);
+  }
+
+  /** Start cancelling the body; true when it needs polls to finish unwinding. */
+  private cancelBody(): boolean {
+    const child = this.child;
+    if (child !== undefined) {
+      if (child.finished) return true; // its outcome is waiting: the next poll takes it
+      child.abort();
+      return true;
+    }
+    const inner = this.body as Future<T>;
+    return typeof inner.drop === "function" && inner.drop() === true;
+  }
+
+  /** Poll the body while it unwinds, and give the right outcome once it has. */
+  private unwinding(cx: Context): Poll<T> {
+    let p: Poll<T>;
+    try {
+      p = this.pollBody(cx);
+    } catch (error) {
+      if (!(error instanceof CancelledError)) throw error; // a finally that threw wins
+      return this.unwound();
+    }
+    if (!p.ready) return Poll.pending;
+    // A child task that completed before it saw the abort keeps its value; an inline future's
+    // Ready after drop() only means its cleanup is done.
+    return this.child !== undefined ? p : this.unwound();
+  }
+
+  private unwound(): Poll<T> {
+    if (this.phase === CANCELLING_TIMED_OUT) throw new TimeoutError(this.ms);
+    return Poll.ready(undefined as T); // dropped: the driver now delivers the task's own cancellation
   }
 }
 
@@ -256,9 +266,9 @@ export class Interval {
   /** @internal Consume the tick scheduled at `at` (now ≥ at) and schedule the next. */
   take(at: number, now: number): void {
     const p = this.period;
-    if (this.missedTick === "burst" || now < at + p) this.nextAt = at + p;
-    else if (this.missedTick === "delay") this.nextAt = now + p;
-    else this.nextAt = now + p - ((now - at) % p); // skip: back onto the original grid
+    if (this.missedTick === "burst" || now === at) this.nextAt = at + p;
+    else if (this.missedTick === "delay") this.nextAt = now + p; // a late tick restarts the period
+    else this.nextAt = now + p - ((now - at) % p); // skip: the next point of the original grid
   }
 }
 
