@@ -8,6 +8,7 @@ import type { Body, Future, Operation } from "../poll";
 import { describeFuture, describeValue, isBody, isFuture } from "../poll";
 import { RingQueue } from "../queue";
 import type { Runtime } from "../runtime";
+import { currentTask } from "../current";
 import { runningHost } from "../task";
 import type { Context, Waker } from "../waker";
 
@@ -129,7 +130,9 @@ export class ChildSet {
 
   /** The runtime children are spawned on: the one of the first task that asked. */
   runtimeFor(who: string): Runtime {
-    return (this.runtime ??= runningHost(who).runtime as Runtime);
+    if (this.runtime !== undefined) return this.runtime;
+    if (currentTask() === undefined) throw new Error(`${who} must be used inside a wakeful task: it starts tasks on that task's runtime`);
+    return (this.runtime = runningHost(who).runtime as Runtime);
   }
 
   /** Add `body`: a future is polled inline (first at the next poll), anything else runs as a task. */

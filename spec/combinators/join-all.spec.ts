@@ -198,7 +198,7 @@ describe("join and all", () => {
   it("fails clearly when a task-backed child is polled outside any task", () => {
     const op = all([function* () {}]);
     expect(() => op.poll({ waker: { wake() {}, wakeByRef() {}, clone() { return this; }, willWake: () => false } })).to.throw(
-      /must be polled by a wakeful task/,
+      /all\(\) must be used inside a wakeful task/,
     );
   });
 });
