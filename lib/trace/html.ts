@@ -87,7 +87,7 @@ function dataOf(m: Moves, list: readonly TraceEvent[]): unknown {
     lanes: m.lanes.map((l) => l.label),
     moves: m.moves.map((mv) => {
       const last = list[mv.last] as TraceEvent;
-      return [formatTime(mv.t), mv.lane, mv.text, mv.causeLane, mv.causeText ?? null, last.kind === "park" ? (last.detail ?? "a future") : null];
+      return [formatTime(mv.t), mv.lane, mv.full, mv.causeLane, mv.causeText ?? null, last.kind === "park" ? (last.detail ?? "a future") : null];
     }),
     states: m.states.map((s) => s.join("")),
   };
@@ -102,7 +102,7 @@ function readout(m: Moves, k: number): string {
   if (k === 0) return "before the first move";
   const mv = m.moves[k - 1];
   if (mv === undefined) return "";
-  return `move ${k} of ${m.moves.length} · t=${formatTime(mv.t)} ms · ${m.lanes[mv.lane]?.label}: ${mv.text}`;
+  return `move ${k} of ${m.moves.length} · t=${formatTime(mv.t)} ms · ${m.lanes[mv.lane]?.label}: ${mv.full}`;
 }
 
 /** A lane's state once `k` moves have happened, in words (the script computes the same). */
@@ -123,7 +123,7 @@ function stateWords(m: Moves, list: readonly TraceEvent[], k: number, lane: numb
 function lastMove(m: Moves, k: number, lane: number): string {
   for (let j = k - 1; j >= 0; j--) {
     const mv = m.moves[j];
-    if (mv?.lane === lane) return mv.text;
+    if (mv?.lane === lane) return mv.full;
     if (mv?.causeLane === lane) return mv.causeText as string;
   }
   return "";
@@ -155,6 +155,7 @@ h1 { font-size: 20px; margin: 0 0 2px; }
 .chart svg { display: block; }
 .band { fill: var(--band); }
 .band.odd { fill: var(--band2); }
+.corner { fill: #fff; }
 .label { font-weight: 600; font-size: 13px; fill: var(--ink); }
 .tick line { stroke: #d5dbe5; stroke-dasharray: 2 3; }
 .tick text { font-size: 11px; fill: var(--muted); }
@@ -203,6 +204,8 @@ const SCRIPT = `
   var rows = document.querySelectorAll("#now tbody tr");
   var drawn = document.querySelectorAll("#lanes [data-k]");
   var STATE = ["not spawned yet", "ready to run", "running", "parked", "finished"];
+  var labels = document.getElementById("labels");
+  chart.addEventListener("scroll", function () { labels.setAttribute("transform", "translate(" + chart.scrollLeft + ",0)"); });
   function x(k) { return g.labelWidth + k * g.columnWidth + g.columnWidth / 2; }
   function laneWords(k, lane) {
     var s = Number(data.states[k].charAt(lane));

@@ -24,6 +24,8 @@ export interface Move {
   /** The lane (index into `lanes`) of the task it happened to. */
   readonly lane: number;
   readonly text: string;
+  /** The same, with nothing shortened (a thrown error's message): for hover details. */
+  readonly full: string;
   /** How many characters at the end of `text` must survive when it is cut (the poll's outcome). */
   readonly tail: number;
   /** The lane of the task that caused it (a spawn or wake from another task), or -1. */
@@ -54,11 +56,13 @@ export function movesOf(events: readonly TraceEvent[], compact: boolean): Moves 
     const e = events[i] as TraceEvent;
     const first = i;
     let text = ownText(e);
+    let full = text;
     let tail = 0;
     if (compact) {
       const joined = joinWithOutcome(events, i);
       if (joined !== undefined) {
         text = joined.text;
+        full = joined.full ?? joined.text;
         tail = joined.tail;
         i = joined.last;
       }
@@ -67,7 +71,7 @@ export function movesOf(events: readonly TraceEvent[], compact: boolean): Moves 
     const cause = causeText(e);
     const causeLane = cause === undefined ? -1 : (laneOf.get(e.by as number) as number);
     states.push(state.slice());
-    moves.push({ first, last: i, t: e.t, lane, text, tail, causeLane, causeText: cause });
+    moves.push({ first, last: i, t: e.t, lane, text, full, tail, causeLane, causeText: cause });
     if (causeLane >= 0 && state[causeLane] !== DONE) {
       // A spawn or wake happens inside the causing task's step: it is running. (Not when a
       // finished task wakes its joiners, which comes just after its own "complete".)
@@ -97,7 +101,14 @@ function stateAfter(e: TraceEvent, before: number): number {
   }
 }
 
-function joinWithOutcome(list: readonly TraceEvent[], i: number): { text: string; tail: number; last: number } | undefined {
+interface Joined {
+  text: string;
+  full?: string;
+  tail: number;
+  last: number;
+}
+
+function joinWithOutcome(list: readonly TraceEvent[], i: number): Joined | undefined {
   const e = list[i] as TraceEvent;
   const a = list[i + 1];
   if (a === undefined || a.task !== e.task) return undefined;
@@ -105,7 +116,11 @@ function joinWithOutcome(list: readonly TraceEvent[], i: number): { text: string
   if (e.kind !== "poll") return undefined;
   const polled = e.detail ?? "a future";
   if (a.kind === "ready") return outcome(polled, "Ready", i + 1);
-  if (a.kind === "throw") return outcome(polled, a.detail === undefined ? "threw" : `threw ${a.detail}`, i + 1);
+  if (a.kind === "throw") {
+    // The row names the error ("→ threw TimeoutError"); its message is in `full` and the trace.
+    const name = a.detail === undefined ? "" : ` ${a.detail.split(":")[0]}`;
+    return { ...outcome(polled, `threw${name}`, i + 1), full: `poll ${polled} → threw${a.detail === undefined ? "" : ` ${a.detail}`}` };
+  }
   if (a.kind === "park") {
     // The park names the same future, sometimes more precisely ("sleep(5) until t=5").
     const what = a.detail !== undefined && a.detail.startsWith(polled) ? a.detail : polled;
@@ -116,7 +131,7 @@ function joinWithOutcome(list: readonly TraceEvent[], i: number): { text: string
   return undefined;
 }
 
-function outcome(what: string, result: string, last: number): { text: string; tail: number; last: number } {
+function outcome(what: string, result: string, last: number): Joined {
   const tail = ` → ${result}`;
   return { text: `poll ${what}${tail}`, tail: tail.length, last };
 }

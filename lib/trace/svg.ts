@@ -34,12 +34,9 @@ export function lanesSvg(events: readonly TraceEvent[], m: Moves): string {
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" id="lanes" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="one lane per task">`);
   out.push(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrowhead"/></marker></defs>`);
 
-  // Lane bands and labels.
+  // Lane bands (the labels come last, on top, so they can stay in view while the chart scrolls).
   lanes.forEach((lane, i) => {
-    out.push(`<g class="lane" data-task="${lane.id}">`);
-    out.push(`<rect class="band${i % 2 === 1 ? " odd" : ""}" x="0" y="${TOP + i * LANE_H}" width="${width}" height="${LANE_H}"/>`);
-    out.push(`<text class="label" x="12" y="${y(i) + 5}">${escapeHtml(lane.label)}</text>`);
-    out.push(`</g>`);
+    out.push(`<g class="lane" data-task="${lane.id}"><rect class="band${i % 2 === 1 ? " odd" : ""}" x="0" y="${TOP + i * LANE_H}" width="${width}" height="${LANE_H}"/></g>`);
   });
 
   // The time axis: a tick wherever the runtime clock moved.
@@ -78,12 +75,24 @@ export function lanesSvg(events: readonly TraceEvent[], m: Moves): string {
   moves.forEach((mv, k) => {
     const first = events[mv.first] as TraceEvent;
     const last = events[mv.last] as TraceEvent;
-    const title = `${lanes[mv.lane]?.label} · t=${formatTime(mv.t)} ms · ${mv.text}`;
+    const title = `${lanes[mv.lane]?.label} · t=${formatTime(mv.t)} ms · ${mv.full}`;
     out.push(`<g class="mark ${markClass(first, last)}" data-k="${k}" transform="translate(${x(k)},${y(mv.lane)})"><title>${escapeHtml(title)}</title>${shape(first.kind)}</g>`);
   });
   out.push(`<line id="cursor" x1="0" y1="${TOP - 6}" x2="0" y2="${height - 8}" visibility="hidden"/>`);
+  out.push(`<g id="labels"><rect class="corner" x="0" y="0" width="${LABEL_W - 8}" height="${TOP}"/>`);
+  lanes.forEach((lane, i) => {
+    out.push(`<rect class="band${i % 2 === 1 ? " odd" : ""}" x="0" y="${TOP + i * LANE_H}" width="${LABEL_W - 8}" height="${LANE_H}"/>`);
+    out.push(`<text class="label" x="12" y="${y(i) + 5}">${escapeHtml(fitLabel(lane.label))}<title>${escapeHtml(lane.label)}</title></text>`);
+  });
+  out.push(`</g>`);
   out.push(`</svg>`);
   return out.join("\n");
+}
+
+/** A lane label short enough for the label column (the full one is its hover title). */
+function fitLabel(label: string): string {
+  const max = Math.floor((LABEL_W - 20) / 7.5);
+  return label.length <= max ? label : label.slice(0, max - 1) + "…";
 }
 
 /** A mark's shape, centred on 0,0, by the kind of its first event. */

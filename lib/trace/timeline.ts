@@ -110,7 +110,9 @@ function legend(used: Set<string>): string {
 function fit(cell: { text: string; tail: number }, width: number): string {
   const { text, tail } = cell;
   if (text.length <= width) return text.padEnd(width);
-  const room = width - tail - 1;
-  if (tail === 0 || room < 6) return text.slice(0, width - 1) + "…";
-  return text.slice(0, room) + "…" + text.slice(text.length - tail);
+  if (tail === 0) return text.slice(0, width - 1) + "…";
+  // Keep at least the start of the head ("poll sl…"), then as much of the tail as fits.
+  const room = Math.max(6, width - tail - 1);
+  const cut = text.slice(0, room) + "…" + text.slice(text.length - tail);
+  return cut.length <= width ? cut : cut.slice(0, width - 1) + "…";
 }

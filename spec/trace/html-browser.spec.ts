@@ -79,7 +79,7 @@ describe("trace: htmlTimeline in a real browser", function () {
 
   it("draws one lane per task, with its label", async () => {
     expect(await page.locator("#lanes g.lane").count()).to.equal(4);
-    expect(await page.locator("#lanes g.lane text.label").allTextContents()).to.deep.equal(["#1 main", "#2", "#3 child0", "#4 child1"]);
+    expect(await page.locator("#lanes #labels text.label").evaluateAll((ts) => ts.map((t) => t.firstChild?.textContent))).to.deep.equal(["#1 main", "#2", "#3 child0", "#4 child1"]);
     const box = await page.locator("#lanes").boundingBox();
     expect(box?.height).to.be.above(150);
     await page.screenshot({ path: join(OUT, "timeline.png"), fullPage: true });
@@ -102,6 +102,7 @@ describe("trace: htmlTimeline in a real browser", function () {
     expect(await page.locator("#cursor").getAttribute("visibility")).to.equal("visible");
     await page.screenshot({ path: join(OUT, "timeline-move-5.png"), fullPage: true });
 
+
     await page.locator("#next").click();
     expect(await shown()).to.equal(6);
     await page.locator("body").press("ArrowLeft");
@@ -109,6 +110,13 @@ describe("trace: htmlTimeline in a real browser", function () {
     await page.locator("#first").click();
     expect(await shown()).to.equal(0);
     expect(problems).to.deep.equal([]);
+  });
+
+  it("keeps the lane labels in view when the chart scrolls sideways", async () => {
+    await page.setViewportSize({ width: 600, height: 640 });
+    await page.locator("#chart").evaluate((el) => (el.scrollLeft = 200));
+    await page.waitForFunction('document.getElementById("labels").getAttribute("transform") === "translate(200,0)"', undefined, { timeout: 5000 });
+    await page.setViewportSize({ width: 1200, height: 640 });
   });
 
   it("plays the run forward, a move at a time", async () => {

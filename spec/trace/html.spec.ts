@@ -38,6 +38,10 @@ describe("trace: htmlTimeline(events)", () => {
     expect(htmlTimeline(events, { compact: false })).to.include(`max="${events.length}"`);
   });
 
+  it("gives a poll that threw the whole error message on hover", () => {
+    expect(htmlTimeline(richTrace())).to.include("<title>#2 · t=0 ms · poll pollFn → threw Error: poll failed</title>");
+  });
+
   it("escapes task names and details so a trace cannot inject markup", () => {
     const rt = new Runtime({ clock: "virtual", trace: true });
     rt.spawn(function* () {
