@@ -3,7 +3,7 @@
 // `yield*` never runs. A finally that throws replaces the cancellation with its error.
 
 import { expect } from "chai";
-import { CancelledError, Op, Poll, call, pending, sleep, spawn } from "../../lib/index";
+import { CancelledError, Op, Poll, call, pending, pollFn, sleep, spawn } from "../../lib/index";
 import type { Context, JoinHandle, Operation } from "../../lib/index";
 import { Gate, stepAll, virtual } from "./helpers";
 
@@ -266,6 +266,22 @@ describe("rule 8: cancellation is sticky", () => {
       rt.runSync();
       expect(log).to.deep.equal(["still running until the next yield", "CancelledError"]);
       expect(rt.now()).to.equal(0);
+    });
+
+    // An abort of a RUNNING task must reschedule it like a wake, or a Pending poll strands it.
+    it("delivers an abort that arrives during the task's own poll, even if that poll returns Pending", () => {
+      const rt = virtual();
+      let self: JoinHandle<void> | undefined;
+      self = rt.spawn(function* () {
+        yield* pollFn<void>((cx) => {
+          void cx.waker; // a wake is "arranged"... with something that will never fire
+          (self as JoinHandle<void>).abort();
+          return Poll.pending;
+        });
+      });
+      rt.runSync();
+      expect(self.finished).to.equal(true);
+      expect(rt.metrics.cancelled).to.equal(1);
     });
 
     it("throws a CancelledError at the suspension point, where a catch can see it", () => {

@@ -3,8 +3,7 @@
 
 import { expect } from "chai";
 import { DeadlockError, Runtime, current, pending, run, runSync, sleep, spawn, yieldNow } from "../../lib/index";
-import { leaveTask } from "../../lib/current";
-import { Gate, itCoreBug, rejection, thrown, virtual } from "./helpers";
+import { Gate, rejection, thrown, virtual } from "./helpers";
 
 describe("runtime: driving tasks", () => {
   describe("blockOn", () => {
@@ -55,11 +54,8 @@ describe("runtime: driving tasks", () => {
       ).to.equal(1);
     });
 
-    // CORE BUG: blockOn() spawns its body before drive() refuses a runtime that is already
-    // running, so the body runs anyway inside the first run(); blockOn's claim() marks its
-    // error as observed, and nobody ever sees it (run() resolves). Fix: check looping/driving
-    // before spawning in blockOn().
-    itCoreBug("does not run (and lose the error of) its body when the runtime is already running", async () => {
+    // blockOn must refuse before it spawns: a body spawned anyway would run unobserved.
+    it("does not run (and lose the error of) its body when the runtime is already running", async () => {
       const rt = new Runtime();
       rt.spawn(function* () {
         yield* sleep(20);
@@ -274,12 +270,8 @@ describe("runtime: driving tasks", () => {
   });
 
   describe("re-entrancy and host errors", () => {
-    // CORE BUG: Task.run() has no try/finally: when a trace sink throws (or anything else
-    // escapes a step), currentTask() stays set to the task forever and `driving` stays true.
-    // Afterwards spawn() outside any task silently spawns on that runtime, and the runtime
-    // refuses to run again ("already running"). Fix: try/finally in Task.run (leaveTask) and
-    // in runReady/step (driving = false), or guard the sink calls.
-    itCoreBug("leaves no task marked as running after a trace sink throws", () => {
+    // A host error escaping a step must not leave currentTask() set or the runtime marked driving.
+    it("leaves no task marked as running after a trace sink throws", () => {
       const rt = virtual({
         trace: (e) => {
           if (e.kind === "poll") throw new Error("sink failed");
@@ -288,18 +280,12 @@ describe("runtime: driving tasks", () => {
       rt.spawn(function* () {
         yield* sleep(1);
       });
-      try {
-        expect(() => rt.runSync()).to.throw("sink failed");
-        expect(() => spawn(function* () {})).to.throw(/outside a task/);
-      } finally {
-        leaveTask(undefined); // while the bug stands, do not leak a "running" task into later specs
-      }
+      expect(() => rt.runSync()).to.throw("sink failed");
+      expect(() => spawn(function* () {})).to.throw(/outside a task/);
     });
 
-    // CORE BUG: a hand-written iterator whose next() returns a non-object makes Task.resume read
-    // `.done` of undefined outside its try: the TypeError escapes the driver instead of failing
-    // the task, and the task is left RUNNING. Fix: validate the IteratorResult inside the try.
-    itCoreBug("fails a task whose iterator returns a non-object, instead of crashing the driver", () => {
+    // A malformed IteratorResult is the task's error, not the driver's.
+    it("fails a task whose iterator returns a non-object, instead of crashing the driver", () => {
       const rt = virtual({ onTaskError: () => {} });
       const h = rt.spawn({ next: () => undefined } as never);
       rt.runSync();

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { CancelledError, TimeoutError, now, pending, runSync, sleep, timeout } from "../../lib/index";
 import type { JoinHandle, Operation } from "../../lib/index";
-import { Gate, itCoreBug, virtual } from "./helpers";
+import { Gate, virtual } from "./helpers";
 
 describe("time: timeout", () => {
   it("returns the body's value when it finishes in time, and leaves no armed timer", () => {
@@ -105,12 +105,8 @@ describe("time: timeout", () => {
     expect(t).to.equal(10);
   });
 
-  // CORE BUG: an operation body runs as a child task, and the timeout's own timer (armed first)
-  // fires first, so a body that finishes exactly at the deadline loses, while the same body as
-  // a future (above) wins; timeout(0, body-that-returns-at-once) always throws. tokio polls the
-  // inner future first. Fix: when the deadline is due, let a child that is already woken (or
-  // not yet started) have its turn before aborting it — or document the asymmetry.
-  itCoreBug("lets an operation body that finishes exactly at the deadline win, as a future body does", () => {
+  // A child task due at the deadline gets its turn before the timeout gives up, as tokio polls the inner future first.
+  it("lets an operation body that finishes exactly at the deadline win, as a future body does", () => {
     const v = runSync(function* () {
       return yield* timeout(10, function* () {
         yield* sleep(10);
@@ -120,7 +116,7 @@ describe("time: timeout", () => {
     expect(v).to.equal("on the dot");
   });
 
-  itCoreBug("returns the value of a body that needs no time under timeout(0)", () => {
+  it("returns the value of a body that needs no time under timeout(0)", () => {
     const v = runSync(function* () {
       return yield* timeout(0, function* () {
         return "instant";
@@ -207,12 +203,8 @@ describe("time: timeout", () => {
     expect(rt.metrics.live).to.equal(0);
   });
 
-  // CORE BUG: an inline future body whose drop() returns true (asynchronous cleanup: a nested
-  // timeout, a combinator) is dropped and TimeoutError is thrown at once; Timeout.poll ignores
-  // drop()'s `true`, so the body's finally blocks finish *after* the caller got TimeoutError.
-  // Fix: in the inline branch, when inner.drop() returns true, keep polling the inner future
-  // (as the child branch does) and throw TimeoutError when it settles.
-  itCoreBug("throws TimeoutError after the cleanup of a nested timeout body finished", () => {
+  // An inline body whose drop() asks to drain is drained before TimeoutError is thrown.
+  it("throws TimeoutError after the cleanup of a nested timeout body finished", () => {
     const log: string[] = [];
     runSync(function* () {
       try {
