@@ -72,6 +72,12 @@ export class PermitPool {
  * Something taken from a pool: a permit, a lock guard. Released exactly once — by `release()`
  * (a second call is an error: it would hand out permits twice) or by `[Symbol.dispose]`, which
  * does nothing if it was already released, so `using` and an early `release()` go together.
+ *
+ * ```ts
+ * const g = yield* mutex.lock();   // a MutexGuard, which is a Held
+ * g.release();
+ * g.released;                      // true; g.release() again would throw
+ * ```
  * @public
  */
 export abstract class Held implements Disposable {

@@ -222,8 +222,20 @@ export abstract class Waiter<T> extends Op<T> {
 
 /**
  * A FIFO of queued {@link Waiter}s, as an intrusive doubly linked list: push, unlink and grant
- * are O(1) and allocate nothing, so a cancelled waiter leaves in constant time.
- * @public
+ * are O(1) and allocate nothing, so a cancelled waiter leaves in constant time. The building
+ * block of every lock and signal here, and of your own:
+ *
+ * ```ts
+ * class Gate implements Resource {            // opens once; everyone waiting passes
+ *   readonly queue = new WaiterQueue<Pass>();
+ *   open() { for (let w = this.queue.first(); w; w = this.queue.first()) this.queue.grant(w, undefined); }
+ *   // …id, name, label, holders, waiting
+ * }
+ * class Pass extends Waiter<void> {           // begin(): Poll.pending queues it until granted
+ *   protected begin() { return Poll.pending; }
+ * }
+ * ```
+ * @experimental
  */
 export class WaiterQueue<W extends Waiter<unknown>> {
   private head: W | undefined = undefined;
