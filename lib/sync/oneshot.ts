@@ -1,0 +1,177 @@
+// oneshot(): one value, sent once, from one task to another (tokio's oneshot).
+// Invariant: the cell settles exactly once, EMPTY → SENT (the value) or EMPTY → CLOSED (the
+// sender closed without sending, or the receiver closed first); a settled cell never changes,
+// so every poll of the receiver after that sees the same outcome.
+
+import { currentTask } from "../current";
+import { ChannelClosedError } from "../errors";
+import { Op, Poll } from "../poll";
+import type { Context, Waker } from "../waker";
+import { WakerSet } from "../waker";
+import { checkName } from "./channel-core";
+
+const EMPTY = 0;
+const SENT = 1;
+const CLOSED = 2;
+
+let nextId = 1;
+
+/** @internal The cell both halves share. */
+class OneshotCore<T> {
+  readonly id = nextId++;
+  state = EMPTY;
+  value: T | undefined = undefined;
+  /** Why the cell closed empty, for the receiver's error. */
+  why = "";
+  senderUsed = false;
+  receiverClosed = false;
+  readonly waiting = new WakerSet();
+  constructor(readonly name: string | undefined) {}
+
+  get label(): string {
+    return this.name === undefined ? `oneshot#${this.id}` : `oneshot#${this.id} "${this.name}"`;
+  }
+
+  settle(state: number, value: T | undefined, why: string): void {
+    this.state = state;
+    this.value = value;
+    this.why = why;
+    this.waiting.wakeAll();
+  }
+}
+
+/**
+ * The sending half of a {@link oneshot}: `send` once, or `close` to say no value will come.
+ * @public
+ */
+export class OneshotSender<T> {
+  /** @internal Made by `oneshot()`. */
+  constructor(private readonly core: OneshotCore<T>) {}
+
+  get id(): number {
+    return this.core.id;
+  }
+
+  get name(): string | undefined {
+    return this.core.name;
+  }
+
+  /** True when `send` can no longer deliver: it was already used (sent or closed), or the receiver closed. */
+  get closed(): boolean {
+    return this.core.senderUsed || this.core.receiverClosed;
+  }
+
+  /**
+   * Deliver `value` and wake the receiver. Returns false, delivering nothing, when the
+   * receiver was closed first (the value is still yours). A sender is used once: a second
+   * `send`, or a `send` after `close`, throws `ChannelClosedError`.
+   */
+  send(value: T): boolean {
+    const core = this.core;
+    if (core.senderUsed) throw new ChannelClosedError(`send on ${core.label}: this sender was already used (a oneshot sends once)`);
+    core.senderUsed = true;
+    if (core.receiverClosed) return false;
+    core.settle(SENT, value, "");
+    return true;
+  }
+
+  /** Close without sending (idempotent; no-op after a send): the receiver throws `ChannelClosedError`. */
+  close(): void {
+    const core = this.core;
+    if (core.senderUsed) return;
+    core.senderUsed = true;
+    if (core.state === EMPTY) core.settle(CLOSED, undefined, "the sender was closed without sending");
+  }
+
+  toString(): string {
+    return `OneshotSender(${this.core.label})`;
+  }
+}
+
+/**
+ * The receiving half of a {@link oneshot}. It is itself a future: `const v = yield* rx`
+ * waits for the value, or throws `ChannelClosedError` if the sender closed without sending.
+ * Once settled it stays settled: yielding it again gives the same value (or error).
+ * @public
+ */
+export class OneshotReceiver<T> extends Op<T> {
+  /** @internal Made by `oneshot()`. */
+  constructor(private readonly core: OneshotCore<T>) {
+    super();
+  }
+
+  get id(): number {
+    return this.core.id;
+  }
+
+  get name(): string | undefined {
+    return this.core.name;
+  }
+
+  /** `"empty"` while waiting, `"sent"` once the value is here, `"closed"` when none will come. */
+  get state(): "empty" | "sent" | "closed" {
+    const s = this.core.state;
+    return s === SENT ? "sent" : s === CLOSED ? "closed" : "empty";
+  }
+
+  poll(cx: Context): Poll<T> {
+    const core = this.core;
+    if (core.state === SENT) return Poll.ready(core.value as T);
+    if (core.state === CLOSED) throw this.closedError();
+    core.waiting.add(cx.waker);
+    return Poll.pending;
+  }
+
+  /** Cancelled while waiting: forget this task's waker (nothing else was taken). */
+  drop(): void {
+    const task = currentTask();
+    if (task !== undefined) this.core.waiting.delete(task as unknown as Waker);
+  }
+
+  describe(): string {
+    return `recv on ${this.core.label}`;
+  }
+
+  /**
+   * The value if it was sent, `undefined` while still empty; throws `ChannelClosedError`
+   * when none will come. (For a `oneshot<void>`, read {@link OneshotReceiver.state}.)
+   */
+  tryRecv(): T | undefined {
+    const core = this.core;
+    if (core.state === CLOSED) throw this.closedError();
+    return core.state === SENT ? core.value : undefined;
+  }
+
+  /**
+   * Refuse the value (idempotent): a later `send` returns false, and waiting on this receiver
+   * throws `ChannelClosedError`. A value sent before the close can still be received.
+   */
+  close(): void {
+    const core = this.core;
+    core.receiverClosed = true;
+    if (core.state === EMPTY) core.settle(CLOSED, undefined, "the receiver was closed");
+  }
+
+  override toString(): string {
+    return `OneshotReceiver(${this.core.label})`;
+  }
+
+  private closedError(): ChannelClosedError {
+    return new ChannelClosedError(`recv on ${this.core.label}: ${this.core.why}`);
+  }
+}
+
+/**
+ * A channel for exactly one value: the reply to a request, the result of a job.
+ *
+ * ```ts
+ * const [tx, rx] = oneshot<number>();
+ * spawn(function* () { yield* sleep(10); tx.send(42); });
+ * const v = yield* rx;   // 42; ChannelClosedError if tx.close() came instead
+ * ```
+ * @public
+ */
+export function oneshot<T>(options?: { name?: string }): [OneshotSender<T>, OneshotReceiver<T>] {
+  const core = new OneshotCore<T>(checkName("oneshot()", options));
+  return [new OneshotSender(core), new OneshotReceiver(core)];
+}

@@ -1,0 +1,248 @@
+// watch(): a value that changes over time, observed by any number of receivers (tokio's watch).
+// Invariant: only the latest value is kept, with a version that grows by one per send; each
+// receiver remembers the version it last saw, moved only by its own borrowAndUpdate() or a
+// changed() that returns, so a changed() cancelled while it waits marks nothing seen.
+
+import { ChannelClosedError } from "../errors";
+import { READY_VOID } from "../futures";
+import { Op, Poll } from "../poll";
+import type { Context, Waker } from "../waker";
+import { checkName } from "./channel-core";
+
+let nextId = 1;
+
+/** @internal The value, its version, and who waits for the next one. */
+class WatchCore<T> {
+  readonly id = nextId++;
+  version = 0;
+  senderClosed = false;
+  openReceivers = 1;
+  readonly waiting = new Set<ChangedOp<T>>();
+
+  constructor(
+    public value: T,
+    readonly name: string | undefined,
+  ) {}
+
+  get label(): string {
+    return this.name === undefined ? `watch#${this.id}` : `watch#${this.id} "${this.name}"`;
+  }
+
+  wakeAll(only?: WatchReceiver<T>): void {
+    for (const op of this.waiting) {
+      if (only !== undefined && op.receiver !== only) continue;
+      this.waiting.delete(op);
+      op.wake();
+    }
+  }
+}
+
+/** The future of one `changed()`: ready when a version newer than the receiver's last seen exists. */
+class ChangedOp<T> extends Op<void> {
+  private waker: Waker | undefined = undefined;
+  constructor(
+    private readonly core: WatchCore<T>,
+    readonly receiver: WatchReceiver<T>,
+  ) {
+    super();
+  }
+
+  poll(cx: Context): Poll<void> {
+    const core = this.core;
+    core.waiting.delete(this); // back in below if it has to wait again
+    if (this.receiver.markIfChanged()) return READY_VOID;
+    if (core.senderClosed) throw new ChannelClosedError(`changed on ${core.label}: the sender is closed`);
+    this.waker = cx.waker;
+    core.waiting.add(this);
+    return Poll.pending;
+  }
+
+  wake(): void {
+    const w = this.waker;
+    this.waker = undefined;
+    if (w !== undefined) w.wake();
+  }
+
+  drop(): void {
+    this.core.waiting.delete(this);
+    this.waker = undefined;
+  }
+
+  describe(): string {
+    return `changed on ${this.core.label}`;
+  }
+}
+
+/**
+ * The sending half of a {@link watch}: replaces the value and wakes every `changed()`.
+ * @public
+ */
+export class WatchSender<T> {
+  /** @internal Made by `watch()`. */
+  constructor(private readonly core: WatchCore<T>) {}
+
+  get id(): number {
+    return this.core.id;
+  }
+
+  get name(): string | undefined {
+    return this.core.name;
+  }
+
+  /** Receivers subscribed now (not closed). */
+  get receiverCount(): number {
+    return this.core.openReceivers;
+  }
+
+  /** True once this sender was closed. */
+  get closed(): boolean {
+    return this.core.senderClosed;
+  }
+
+  /**
+   * Replace the value and wake every receiver waiting in `changed()`. The value is stored even
+   * with no receiver (a later `subscribe()` sees it); the result says whether anyone is
+   * subscribed. (tokio's `send` refuses and drops the value then; this is its `send_replace`.)
+   * Throws `ChannelClosedError` after `close()`.
+   */
+  send(value: T): boolean {
+    const core = this.core;
+    if (core.senderClosed) throw new ChannelClosedError(`send on ${core.label}: the sender is closed`);
+    core.value = value;
+    core.version++;
+    if (core.waiting.size > 0) core.wakeAll();
+    return core.openReceivers > 0;
+  }
+
+  /** The current value. */
+  borrow(): T {
+    return this.core.value;
+  }
+
+  /** A new receiver; it counts the current value as seen (its `changed()` waits for the next send). */
+  subscribe(): WatchReceiver<T> {
+    this.core.openReceivers++;
+    return new WatchReceiver(this.core, this.core.version);
+  }
+
+  /** Close (idempotent): receivers keep the last value; `changed()` with nothing new throws `ChannelClosedError`. */
+  close(): void {
+    const core = this.core;
+    if (core.senderClosed) return;
+    core.senderClosed = true;
+    if (core.waiting.size > 0) core.wakeAll();
+  }
+
+  toString(): string {
+    return `WatchSender(${this.core.label})`;
+  }
+}
+
+/**
+ * A view of a {@link watch}'s latest value that knows which version it last saw.
+ *
+ * ```ts
+ * const [tx, rx] = watch("idle");
+ * spawn(function* () { yield* sleep(5); tx.send("busy"); });
+ * yield* rx.changed();               // wakes when a newer value is sent
+ * console.log(rx.borrow());          // "busy"
+ * ```
+ * @public
+ */
+export class WatchReceiver<T> {
+  private handleClosed = false;
+
+  /** @internal Made by `watch()`, `subscribe()` and `clone()`. */
+  constructor(
+    private readonly core: WatchCore<T>,
+    /** The version this receiver last saw. */
+    private seen: number,
+  ) {}
+
+  get id(): number {
+    return this.core.id;
+  }
+
+  get name(): string | undefined {
+    return this.core.name;
+  }
+
+  /** True once the sender was closed (the last value can still be read), or this receiver was closed. */
+  get closed(): boolean {
+    return this.handleClosed || this.core.senderClosed;
+  }
+
+  /** The current value, without marking it seen. */
+  borrow(): T {
+    return this.core.value;
+  }
+
+  /** The current value, marking it seen. */
+  borrowAndUpdate(): T {
+    this.seen = this.core.version;
+    return this.core.value;
+  }
+
+  /**
+   * True when a value newer than the last seen was sent. Unlike tokio, this does not throw
+   * once the sender is closed: read `closed` for that.
+   */
+  hasChanged(): boolean {
+    return this.core.version !== this.seen;
+  }
+
+  /**
+   * Wait until a value newer than the last seen was sent, and mark it seen (read it with
+   * `borrow()`). Ready at once if one already was. Throws `ChannelClosedError` when the sender
+   * is closed and nothing new is left to see. Cancel-safe: cancelled, it marks nothing.
+   */
+  changed(): Op<void> {
+    if (this.handleClosed) throw new ChannelClosedError(`changed on ${this.core.label}: this receiver was closed`);
+    return new ChangedOp(this.core, this);
+  }
+
+  /** Another receiver that has seen what this one has. */
+  clone(): WatchReceiver<T> {
+    this.core.openReceivers++;
+    return new WatchReceiver(this.core, this.seen);
+  }
+
+  /** Unsubscribe (idempotent): the sender stops counting it; its waiting `changed()` throws `ChannelClosedError`. */
+  close(): void {
+    if (this.handleClosed) return;
+    this.handleClosed = true;
+    this.core.openReceivers--;
+    this.core.wakeAll(this);
+  }
+
+  toString(): string {
+    return `WatchReceiver(${this.core.label})`;
+  }
+
+  /** @internal For `changed()`: true (and marked seen) when a newer version exists. */
+  markIfChanged(): boolean {
+    if (this.handleClosed) throw new ChannelClosedError(`changed on ${this.core.label}: this receiver was closed`);
+    const v = this.core.version;
+    if (v === this.seen) return false;
+    this.seen = v;
+    return true;
+  }
+}
+
+/**
+ * A channel that holds one value, replaced by each send, watched by many receivers: a
+ * configuration, a status, a "latest reading". Receivers may skip intermediate values; they
+ * always see the latest.
+ *
+ * ```ts
+ * const [tx, rx] = watch({ level: 0 });
+ * tx.send({ level: 3 });
+ * rx.hasChanged();          // true
+ * rx.borrowAndUpdate();     // { level: 3 }, now seen
+ * ```
+ * @public
+ */
+export function watch<T>(initial: T, options?: { name?: string }): [WatchSender<T>, WatchReceiver<T>] {
+  const core = new WatchCore<T>(initial, checkName("watch()", options));
+  return [new WatchSender(core), new WatchReceiver(core, 0)];
+}
