@@ -5,6 +5,8 @@
 /** The minimal view other modules need of the running task. */
 export interface RunningTask {
   readonly id: number;
+  readonly name: string | undefined;
+  readonly finished: boolean;
   readonly host: unknown;
 }
 
