@@ -3,7 +3,7 @@
 
 import { expect } from "chai";
 import { Runtime, now, run, runSync, sleep, sleepUntil, spawn, yieldNow } from "../../lib/index";
-import { virtual } from "./helpers";
+import { itCoreBug, virtual } from "./helpers";
 
 describe("time: sleep, sleepUntil and now", () => {
   describe("on a virtual clock", () => {
@@ -116,6 +116,45 @@ describe("time: sleep, sleepUntil and now", () => {
       rt.runSync();
       expect(rt.metrics.timers).to.equal(0);
       expect(rt.now()).to.equal(5);
+    });
+
+    it("wakes every task that waits on the same sleep future", () => {
+      const rt = virtual();
+      const shared = sleep(10);
+      const log: string[] = [];
+      for (const name of ["a", "b", "c"]) {
+        rt.spawn(function* () {
+          yield* shared;
+          log.push(`${name} ${now()}`);
+        });
+      }
+      rt.runSync();
+      expect(log).to.deep.equal(["a 10", "b 10", "c 10"]);
+    });
+
+    // CORE BUG: a sleep polled by several tasks keeps one timer entry with a fan-out waker, but
+    // Sleep.drop() (one waiter cancelled) disarms that entry for everyone: the other waiters are
+    // never woken, and the runtime reports a deadlock. Fix: on drop, remove only the dropping
+    // task's waker from the fan-out (currentTask() is the dropping task) and disarm the entry
+    // only when no waiter is left — as FromPromise.drop does with its WakerSet.
+    itCoreBug("still wakes the other waiters of a shared sleep when one of them is cancelled", () => {
+      const rt = virtual();
+      const shared = sleep(10);
+      const log: string[] = [];
+      const a = rt.spawn(function* () {
+        yield* shared;
+        log.push("a");
+      });
+      rt.spawn(function* () {
+        yield* shared;
+        log.push(`b ${now()}`);
+      });
+      rt.spawn(function* () {
+        yield* sleep(1);
+        a.abort();
+      });
+      rt.runSync();
+      expect(log).to.deep.equal(["b 10"]);
     });
 
     it("describes a sleep with its deadline once it has been polled", () => {

@@ -227,6 +227,55 @@ describe("time: timeout", () => {
     expect(log).to.deep.equal(["inner finally at 15", "TimeoutError at 15"]);
   });
 
+  it("gives its owner CancelledError, not TimeoutError, when the owner is aborted while the timed-out body unwinds", () => {
+    const rt = virtual();
+    const log: string[] = [];
+    const owner = rt.spawn(function* () {
+      try {
+        yield* timeout(5, function* () {
+          try {
+            yield* pending();
+          } finally {
+            yield* sleep(10); // still unwinding at t=7
+            log.push(`body cleaned at ${now()}`);
+          }
+        });
+      } catch (e) {
+        log.push(`owner got ${(e as Error).name} at ${now()}`);
+        throw e;
+      }
+    });
+    rt.spawn(function* () {
+      yield* sleep(7);
+      owner.abort();
+      owner.abort(); // again, while draining: a no-op
+    });
+    rt.runSync();
+    expect(log).to.deep.equal(["body cleaned at 15", "owner got CancelledError at 15"]);
+    expect(rt.metrics.cancelled).to.equal(2);
+    expect(rt.metrics.timers).to.equal(0);
+  });
+
+  it("does not lose the body's error when the owner is aborted after the body failed: the owner sees it", () => {
+    const rt = virtual();
+    const boom = new Error("body failed first");
+    let got: unknown;
+    const owner = rt.spawn(function* () {
+      try {
+        yield* timeout(50, function* () {
+          throw boom;
+        });
+      } catch (e) {
+        got = e;
+      }
+    });
+    rt.step(); // the owner spawns the body and parks
+    rt.step(); // the body fails and wakes the owner
+    owner.abort(); // before the owner takes the outcome
+    rt.runSync();
+    expect(got).to.equal(boom); // not lost: delivered instead of the cancellation
+  });
+
   it("leaves no live task and no timer after many timeouts, finished or expired", () => {
     const rt = virtual();
     rt.spawn(function* () {
