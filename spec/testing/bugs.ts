@@ -53,7 +53,7 @@ export const lostUpdate: Bug = {
 export const checkThenAct: Bug = {
   name: "check-then-act",
   error: /overdrawn: balance is -50/,
-  minimal: { choices: [0, 1] },
+  minimal: { choices: [1, 1] },
   buggy: (rt: Runtime) => {
     let balance = 100;
     function* withdraw(amount: number, lookup: number) {
@@ -90,7 +90,7 @@ export const checkThenAct: Bug = {
 export const tornRead: Bug = {
   name: "torn read",
   error: /torn config: new\.example:80/,
-  minimal: { choices: [0, 1] },
+  minimal: { choices: [1] },
   buggy: (rt: Runtime) => {
     const config = { host: "old.example", port: 80 };
     rt.spawn(function* reload() {
@@ -240,7 +240,7 @@ export const wrongLock: Bug = {
 export const philosophers: Bug = {
   name: "dining philosophers",
   error: /deadlock/,
-  minimal: { choices: [1] },
+  minimal: { choices: [2, 1] },
   buggy: (rt: Runtime) => dine(rt, false),
   fixed: (rt: Runtime) => dine(rt, true),
 };
@@ -268,7 +268,7 @@ function dine(rt: Runtime, ordered: boolean): () => void {
 export const handshake: Bug = {
   name: "channel protocol",
   error: /protocol error: "ping" before "hello"/,
-  minimal: { choices: [1] },
+  minimal: { choices: [2, 2] },
   buggy: (rt: Runtime) => session(rt, false),
   fixed: (rt: Runtime) => session(rt, true),
 };
