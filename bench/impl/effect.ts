@@ -54,17 +54,23 @@ export const effect: Implementation = {
       Effect.gen(function* () {
         const a = yield* Queue.bounded<number>(1);
         const b = yield* Queue.bounded<number>(1);
-        const other = yield* Effect.forkChild(
+        const ping = yield* Effect.forkChild(
+          Effect.gen(function* () {
+            let sum = 0;
+            for (let i = 0; i < n; i++) {
+              yield* Queue.offer(a, i);
+              sum += yield* Queue.take(b);
+            }
+            return sum;
+          }),
+        );
+        const pong = yield* Effect.forkChild(
           Effect.gen(function* () {
             for (let i = 0; i < n; i++) yield* Queue.offer(b, yield* Queue.take(a));
           }),
         );
-        let sum = 0;
-        for (let i = 0; i < n; i++) {
-          yield* Queue.offer(a, i);
-          sum += yield* Queue.take(b);
-        }
-        yield* Fiber.join(other);
+        const sum = yield* Fiber.join(ping);
+        yield* Fiber.join(pong);
         return sum;
       }),
     ),

@@ -83,9 +83,10 @@ export const effection: Implementation = {
     timed(n, function* () {
       const a = createQueue<number, void>();
       const b = createQueue<number, void>();
-      const other = yield* spawn(() => ponger(n, a, b));
-      const sum = yield* pinger(n, a, b);
-      yield* other;
+      const ping = yield* spawn(() => pinger(n, a, b));
+      const pong = yield* spawn(() => ponger(n, a, b));
+      const sum = yield* ping;
+      yield* pong;
       return sum;
     }).then((m) => ({ ...m, note: "createQueue (unbounded)" })),
   W3: (n) => timed(n, () => spawnJoin(TASKS_W3, () => yielder(n / TASKS_W3))),

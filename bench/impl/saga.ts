@@ -35,6 +35,15 @@ function* spawnJoin(n: number, body: (i: number) => Saga<number>): Saga<number> 
   return sum;
 }
 
+function* pinger(n: number, out: Channel<number>, back: Channel<number>): Saga<number> {
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    yield put(out, i);
+    sum += (yield take(back)) as number;
+  }
+  return sum;
+}
+
 function* ponger(n: number, inp: Channel<number>, back: Channel<number>): Saga<number> {
   for (let i = 0; i < n; i++) yield put(back, (yield take(inp)) as number);
   return 0;
@@ -73,12 +82,10 @@ export const saga: Implementation = {
       function* () {
         const a = channel<number>(buffers.fixed(1));
         const b = channel<number>(buffers.fixed(1));
-        yield fork(ponger, n, a, b);
-        let sum = 0;
-        for (let i = 0; i < n; i++) {
-          yield put(a, i);
-          sum += (yield take(b)) as number;
-        }
+        const ping = yield fork(pinger, n, a, b);
+        const pong = yield fork(ponger, n, a, b);
+        const sum = (yield join(ping as never)) as number;
+        yield join(pong as never);
         return sum;
       },
       "channel(buffers.fixed(1))",

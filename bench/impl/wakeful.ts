@@ -57,10 +57,12 @@ function* ponger(n: number, inp: Rx<number>, back: Tx<number>): Gen<void> {
   for (let i = 0; i < n; i++) yield* back.send((yield* inp.recv()) as number);
 }
 
+/** Both sides are tasks of their own (as the two async functions of the native version). */
 function* pingPong(n: number, a: [Tx<number>, Rx<number>], b: [Tx<number>, Rx<number>]): Gen<number> {
-  const other = spawn(ponger(n, a[1], b[0]));
-  const sum = yield* pinger(n, a[0], b[1]);
-  yield* other;
+  const ping = spawn(pinger(n, a[0], b[1]));
+  const pong = spawn(ponger(n, a[1], b[0]));
+  const sum = yield* ping;
+  yield* pong;
   return sum;
 }
 
