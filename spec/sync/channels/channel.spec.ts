@@ -366,6 +366,27 @@ describe("sync: channel()", () => {
       expect(out).to.deep.equal(["b:m1"]);
     });
 
+    it("after the last sender closes, a message reserved for a cancelled receiver goes to the next, then the end", () => {
+      const out = runSync(function* () {
+        const [tx, rx] = channel<string>();
+        const got: string[] = [];
+        const first = spawn(function* () {
+          got.push(`first:${yield* rx.recv()}`);
+        });
+        spawn(function* () {
+          got.push(`second:${yield* rx.recv()}`);
+          got.push(`second:${yield* rx.recv()}`);
+        });
+        yield* yieldNow();
+        tx.trySend("last"); // reserved for first
+        tx.close(); // second keeps waiting: a message is still in the buffer
+        first.abort(); // first leaves without it: second gets it, then the end
+        yield* sleep(1);
+        return got;
+      });
+      expect(out).to.deep.equal(["second:last", "second:undefined"]);
+    });
+
     it("a reserved message whose receiver is cancelled stays in the buffer for a later recv", () => {
       const out = runSync(function* () {
         const [tx, rx] = channel<string>();

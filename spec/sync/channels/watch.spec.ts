@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import {
   CancelledError,
   ChannelClosedError,
@@ -189,6 +190,45 @@ describe("sync: watch()", () => {
     });
     expect(out.err).to.be.instanceOf(CancelledError);
     expect(out.changed).to.equal(true);
+  });
+
+  it("property: a receiver sees versions only move forward, and always ends on the last value sent", () => {
+    const program = fc.array(fc.oneof(fc.constant(-1), fc.integer({ min: 0, max: 4 })), { maxLength: 20 }); // -1: send, n: sleep n
+    fc.assert(
+      fc.property(program, fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 4 }), (steps, paces) => {
+        runSync(function* () {
+          const [tx, rx] = watch(0);
+          const readers = paces.map((pace, i) =>
+            spawn(function* () {
+              const r = i === 0 ? rx : tx.subscribe();
+              const seen: number[] = [];
+              for (;;) {
+                const err = yield* caught(r.changed());
+                if (err !== undefined) {
+                  expect(err).to.be.instanceOf(ChannelClosedError);
+                  return { seen, last: r.borrow() };
+                }
+                seen.push(r.borrow());
+                if (pace > 0) yield* sleep(pace);
+              }
+            }),
+          );
+          let v = 0;
+          for (const s of steps) {
+            if (s < 0) tx.send(++v);
+            else yield* sleep(s);
+          }
+          tx.close();
+          for (const h of readers) {
+            const { seen, last } = yield* h;
+            for (let i = 1; i < seen.length; i++) expect(seen[i] as number).to.be.greaterThan(seen[i - 1] as number);
+            expect(last).to.equal(v);
+            if (seen.length > 0) expect(seen[seen.length - 1]).to.equal(v);
+          }
+        });
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("describes a waiting changed() in a deadlock report", () => {
