@@ -8,6 +8,7 @@ import { ChannelClosedError } from "../errors";
 import { Op, Poll } from "../poll";
 import type { Context, Waker } from "../waker";
 import { checkCapacity, checkMessage, checkName } from "./channel-core";
+import { DISPOSE } from "./waiters";
 
 /**
  * A broadcast receiver fell more than `capacity` messages behind: the `skipped` oldest it had
@@ -174,6 +175,11 @@ export class BroadcastSender<T> {
     if (core.openSenders === 0 && core.waiting.size > 0) core.wakeAll();
   }
 
+  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
+  [DISPOSE](): void {
+    this.close();
+  }
+
   toString(): string {
     return `BroadcastSender(${this.core.label})`;
   }
@@ -253,6 +259,11 @@ export class BroadcastReceiver<T> {
     this.handleClosed = true;
     this.core.openReceivers--;
     this.core.wakeAll(this);
+  }
+
+  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
+  [DISPOSE](): void {
+    this.close();
   }
 
   toString(): string {

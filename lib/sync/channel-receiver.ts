@@ -7,6 +7,7 @@ import type { Future, Operation } from "../poll";
 import { Op, Poll } from "../poll";
 import type { Context, Waker } from "../waker";
 import { type ChannelCore, DONE, GRANTED, IDLE, QUEUED, type Waiter } from "./channel-core";
+import { DISPOSE } from "./waiters";
 
 /** `Poll.ready(undefined)`, shared: the end of a channel allocates nothing. */
 const READY_END = READY_VOID as Poll<undefined>;
@@ -155,6 +156,11 @@ export class Receiver<T> {
       const op = each(message);
       if (typeof op === "object" && op !== null && typeof (op as Operation<unknown>)[Symbol.iterator] === "function") yield* op as Operation<unknown>;
     }
+  }
+
+  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
+  [DISPOSE](): void {
+    this.close();
   }
 
   toString(): string {

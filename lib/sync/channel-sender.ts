@@ -7,6 +7,7 @@ import { READY_VOID } from "../futures";
 import { Op, Poll } from "../poll";
 import type { Context, Waker } from "../waker";
 import { type ChannelCore, DONE, GRANTED, IDLE, QUEUED, type SendWaiter, checkMessage } from "./channel-core";
+import { DISPOSE } from "./waiters";
 
 /**
  * The future of one `send`. Ready on its first poll when the buffer has room; otherwise it
@@ -173,6 +174,11 @@ export class Sender<T> {
     if (this.handleClosed) return;
     this.handleClosed = true;
     this.core.closeSender(this);
+  }
+
+  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
+  [DISPOSE](): void {
+    this.close();
   }
 
   toString(): string {

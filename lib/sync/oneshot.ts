@@ -9,6 +9,7 @@ import { Op, Poll } from "../poll";
 import type { Context, Waker } from "../waker";
 import { WakerSet } from "../waker";
 import { checkName } from "./channel-core";
+import { DISPOSE } from "./waiters";
 
 const EMPTY = 0;
 const SENT = 1;
@@ -83,6 +84,11 @@ export class OneshotSender<T> {
     if (core.state === EMPTY) core.settle(CLOSED, undefined, "the sender was closed without sending");
   }
 
+  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
+  [DISPOSE](): void {
+    this.close();
+  }
+
   toString(): string {
     return `OneshotSender(${this.core.label})`;
   }
@@ -150,6 +156,11 @@ export class OneshotReceiver<T> extends Op<T> {
     const core = this.core;
     core.receiverClosed = true;
     if (core.state === EMPTY) core.settle(CLOSED, undefined, "the receiver was closed");
+  }
+
+  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
+  [DISPOSE](): void {
+    this.close();
   }
 
   override toString(): string {

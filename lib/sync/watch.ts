@@ -8,6 +8,7 @@ import { READY_VOID } from "../futures";
 import { Op, Poll } from "../poll";
 import type { Context, Waker } from "../waker";
 import { checkName } from "./channel-core";
+import { DISPOSE } from "./waiters";
 
 let nextId = 1;
 
@@ -133,6 +134,11 @@ export class WatchSender<T> {
     if (core.waiting.size > 0) core.wakeAll();
   }
 
+  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
+  [DISPOSE](): void {
+    this.close();
+  }
+
   toString(): string {
     return `WatchSender(${this.core.label})`;
   }
@@ -213,6 +219,11 @@ export class WatchReceiver<T> {
     this.handleClosed = true;
     this.core.openReceivers--;
     this.core.wakeAll(this);
+  }
+
+  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
+  [DISPOSE](): void {
+    this.close();
   }
 
   toString(): string {

@@ -232,6 +232,18 @@ describe("sync: channel()", () => {
       expect(rx.closed).to.equal(true);
     });
 
+    it("closes a handle held with `using` at the end of its block", () => {
+      const [tx, rx] = channel<number>();
+      {
+        using mine = tx.clone();
+        mine.trySend(1);
+      }
+      expect(rx.closed).to.equal(false);
+      tx.close();
+      expect(rx.closed).to.equal(true);
+      expect(rx.tryRecv()).to.equal(1);
+    });
+
     it("refuses to send on or clone a closed sender, with ChannelClosedError", () => {
       const [tx] = channel<number>();
       tx.close();
