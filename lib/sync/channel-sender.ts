@@ -158,7 +158,12 @@ export class Sender<T> {
     return true;
   }
 
-  /** Another handle to the same channel; the channel stays open until every handle closes. */
+  /**
+   * Another handle to the same channel; the channel stays open until every handle closes.
+   * Close it in the owning task's `finally` (or hold it with `using`). A task aborted before
+   * its first step never runs its body, finally blocks included: a clone made for such a task
+   * by its spawner stays open, so where tasks may be aborted early, clone inside the task.
+   */
   clone(): Sender<T> {
     if (this.handleClosed) throw new ChannelClosedError(`clone of a closed sender of ${this.core.label}`);
     this.core.openSenders++;
