@@ -31,7 +31,8 @@ let nextId = 1;
 /** @internal The ring and the counters every sender and receiver share. */
 class BroadcastCore<T> {
   readonly id = nextId++;
-  readonly ring: (T | undefined)[];
+  /** Slot `seq % capacity` holds message `seq`; grows to `capacity` as messages arrive. */
+  readonly ring: (T | undefined)[] = [];
   /** Messages ever stored: the sequence number the next one gets. */
   sent = 0;
   openSenders = 1;
@@ -42,9 +43,7 @@ class BroadcastCore<T> {
   constructor(
     readonly capacity: number,
     readonly name: string | undefined,
-  ) {
-    this.ring = new Array<T | undefined>(capacity);
-  }
+  ) {}
 
   get label(): string {
     return this.name === undefined ? `broadcast#${this.id}` : `broadcast#${this.id} "${this.name}"`;
@@ -257,8 +256,10 @@ export class BroadcastReceiver<T> {
   close(): void {
     if (this.handleClosed) return;
     this.handleClosed = true;
-    this.core.openReceivers--;
-    this.core.wakeAll(this);
+    const core = this.core;
+    core.openReceivers--;
+    if (core.openReceivers === 0) core.ring.fill(undefined); // nobody can read them any more: let them go
+    core.wakeAll(this);
   }
 
   /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
