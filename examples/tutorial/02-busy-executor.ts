@@ -1,0 +1,73 @@
+// tutorial 02 · the smallest executor: a queue that re-polls everything.
+//
+// An executor's job: poll futures until they are Ready. The smallest one keeps a queue of
+// tasks, takes the first, polls it, and puts it back at the end if it is still Pending. It
+// never looks at wakers (it hands every future a waker that does nothing), because it polls
+// everything again anyway.
+//
+// It works. But count the polls: three tasks that wait 3, 50 and 200 ms of (simulated) time
+// cost hundreds of polls, and only three of them — the ones that returned Ready — were useful.
+// On a real clock it is worse: the loop spins as fast as the CPU allows for the whole wait.
+//
+// Notice: `Delay` here never touches `cx.waker`. That is fine for this executor and a bug for
+// any executor that polls only woken tasks (chapter 03, and chapter 05's lost wake-up).
+
+import { Poll, RingQueue, noopContext } from "../../lib/index";
+import type { Context, Future } from "../../lib/index";
+
+/** Simulated time: the executor moves it forward by 1 ms per lap of its loop. */
+const clock = { now: 0 };
+
+/** Ready once the clock reaches its deadline. Does not arrange a wake-up: it relies on being re-polled. */
+class Delay implements Future<void> {
+  private readonly deadline: number;
+  constructor(readonly ms: number) {
+    this.deadline = clock.now + ms;
+  }
+  poll(_cx: Context): Poll<void> {
+    return clock.now >= this.deadline ? Poll.ready(undefined) : Poll.pending;
+  }
+}
+
+/** The whole executor. */
+class BusyExecutor {
+  private readonly queue = new RingQueue<Future<void>>();
+  polls = 0;
+  ready = 0;
+
+  spawn(task: Future<void>): void {
+    this.queue.push(task);
+  }
+
+  run(now: () => void): void {
+    while (this.queue.length > 0) {
+      // One lap: poll every task once, in order.
+      for (let n = this.queue.length; n > 0; n--) {
+        const task = this.queue.shift() as Future<void>;
+        this.polls++;
+        if (task.poll(noopContext).ready) this.ready++;
+        else this.queue.push(task); // still Pending: poll it again next lap
+      }
+      now();
+    }
+  }
+}
+
+const ex = new BusyExecutor();
+for (const ms of [3, 50, 200]) ex.spawn(new Delay(ms));
+ex.run(() => clock.now++);
+console.log(`simulated clock: three delays (3, 50, 200 ms) finished at t=${clock.now} ms`);
+console.log(`polls: ${ex.polls}, useful (Ready): ${ex.ready}, wasted (Pending): ${ex.polls - ex.ready}`);
+console.log(`one poll per task per lap: 3 + 50 + 200 + 3 = ${3 + 50 + 200 + 3}`);
+
+// The same executor on the real clock: one task waiting 20 ms.
+class RealDelay implements Future<void> {
+  private readonly deadline = performance.now() + 20;
+  poll(): Poll<void> {
+    return performance.now() >= this.deadline ? Poll.ready(undefined) : Poll.pending;
+  }
+}
+const spinner = new BusyExecutor();
+spinner.spawn(new RealDelay());
+spinner.run(() => {});
+console.log(`\nreal clock: one 20 ms delay took ${spinner.polls > 10_000 ? "more than 10,000" : "fewer than 10,000 (a very slow machine?)"} polls — the CPU spun the whole time`);
