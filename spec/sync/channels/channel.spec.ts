@@ -211,10 +211,23 @@ describe("sync: channel()", () => {
           yield* sleep(n);
           out.push(`${n}@${now()}`);
         });
-        rx.forEach((n) => void out.push(String(n))); // a plain function works too (not run here: never iterated)
         return out;
       });
       expect(got).to.deep.equal(["1@1", "2@3", "3@6"]);
+    });
+
+    it("forEach also takes a plain function", () => {
+      const got = runSync(function* () {
+        const [tx, rx] = channel<string>();
+        for (const m of ["x", "y"]) tx.trySend(m);
+        tx.close();
+        const out: string[] = [];
+        yield* rx.forEach((m) => {
+          out.push(m);
+        });
+        return out;
+      });
+      expect(got).to.deep.equal(["x", "y"]);
     });
   });
 
