@@ -251,6 +251,34 @@ describe("rule 9: a task's error is its joiners', or run()'s, never lost", () =>
     expect(rt.metrics.live).to.equal(0);
   });
 
+  // CORE BUG: driveSync() does not mark the runtime as running (only drive() sets `looping`),
+  // so an onTaskError handler — called from the loop's idle point — may call rt.runSync() and
+  // re-enter it. The inner run finishes every task; the outer loop then does not re-check
+  // done() and throws a DeadlockError listing 0 parked tasks. Fix: set `looping` in
+  // driveSync() too (refusing re-entry), and re-check done() after reportFailures().
+  itCoreBug("never ends runSync() with a DeadlockError that lists no parked task, even if onTaskError drives the runtime", () => {
+    let inner: unknown = "not called";
+    const rt: Runtime = virtual({
+      onTaskError: () => {
+        try {
+          rt.runSync();
+          inner = "ran";
+        } catch (e) {
+          inner = e;
+        }
+      },
+    });
+    rt.spawn(function* () {
+      throw new Error("crash");
+    });
+    rt.spawn(function* () {
+      yield* sleep(10);
+    });
+    rt.runSync();
+    expect(inner).to.not.equal("not called");
+    expect(rt.metrics.live).to.equal(0);
+  });
+
   it("rethrows an error from a free-function run() main task", async () => {
     const boom = new Error("main failed");
     const err = await rejection(
