@@ -4,6 +4,7 @@
 // it waits loses no value: the next recv gets it.
 
 import { READY_VOID } from "../futures";
+import type { Future, Operation } from "../poll";
 import { Op, Poll, describeValue } from "../poll";
 import type { Context } from "../waker";
 import { OutsideWait, wakeAll } from "./outside";
@@ -52,12 +53,12 @@ export class AsyncIterableReceiver<T> {
    * Every value until the iterable ends, running `each` on each (a generator function's
    * operation runs to its end before the next recv).
    */
-  *forEach(each: (value: T) => Iterable<unknown> | void): Generator<unknown, void, unknown> {
+  *forEach(each: (value: T) => Operation<unknown> | void): Generator<Future<unknown>, void, unknown> {
     for (;;) {
       const value = yield* this.recv();
       if (value === undefined) return;
       const op = each(value);
-      if (op !== undefined && op !== null && typeof (op as Iterable<unknown>)[Symbol.iterator] === "function") yield* op as Iterable<unknown>;
+      if (typeof op === "object" && op !== null && typeof (op as Operation<unknown>)[Symbol.iterator] === "function") yield* op as Operation<unknown>;
     }
   }
 

@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { expect } from "chai";
 import { Runtime, all, current, run, sleep, spawn } from "../../lib/index";
 import { BlockingPool, spawnBlocking } from "../../lib/node/index";
-import { rejection, thrown } from "./helpers";
+import { rejection, thrown, words } from "./helpers";
 
 const JOBS = join(__dirname, "fixtures", "jobs.js");
 const ESM_JOBS = pathToFileURL(join(__dirname, "fixtures", "jobs.mjs"));
@@ -206,15 +206,15 @@ describe("wakeful/node spawnBlocking", function () {
 
     it("describes a job by its export, module and place in the pool", async () => {
       const p = pool(1);
-      const words = await run(function* () {
+      const seen = await run(function* () {
         const op = p.run(JOBS, "later", 30, 1);
         const h = spawn(() => op);
         yield* sleep(10);
-        const d = op.describe();
+        const d = words(op);
         yield* h;
         return { d, label: p.label };
       });
-      expect(words.d).to.equal(`spawnBlocking later() from jobs.js, running on ${words.label} worker 1`);
+      expect(seen.d).to.equal(`spawnBlocking later() from jobs.js, running on ${seen.label} worker 1`);
     });
 
     it("an idle pool does not keep the process alive", async function () {

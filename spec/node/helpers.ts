@@ -54,3 +54,10 @@ export async function rejection(p: PromiseLike<unknown>): Promise<unknown> {
   }
   throw new Error("expected a rejection, got a value");
 }
+
+/** What a future says it waits for (every wakeful future describes itself). */
+export function words(future: unknown): string {
+  const f = future as { describe?(): string };
+  if (typeof f.describe !== "function") throw new Error("this future does not describe itself");
+  return f.describe();
+}

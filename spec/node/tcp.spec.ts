@@ -5,7 +5,7 @@ import * as net from "node:net";
 import { expect } from "chai";
 import { DeadlockError, Runtime, TimeoutError, current, race, run, sleep, spawn, timeout } from "../../lib/index";
 import { TcpListener, TcpStream } from "../../lib/node/index";
-import { readAll, readBytes, rejection, text, thrown } from "./helpers";
+import { readAll, readBytes, rejection, text, thrown, words } from "./helpers";
 
 describe("wakeful/node TCP", () => {
   describe("a round trip", () => {
@@ -395,21 +395,21 @@ describe("wakeful/node TCP", () => {
     });
 
     it("describes its futures: accept on the listener's address, read and write on the stream's ends", async () => {
-      const words = await run(function* () {
+      const seen = await run(function* () {
         const listener = yield* TcpListener.bind(0);
         const client = yield* TcpStream.connect(listener.port);
         const conn = yield* listener.accept();
-        const out = [listener.accept().describe(), client.read().describe(), client.write("x").describe(), String(client)];
+        const out = [words(listener.accept()), words(client.read()), words(client.write("x")), String(client)];
         conn.close();
         client.close();
         listener.close();
         return { out, port: listener.port, local: client.localPort };
       });
-      expect(words.out).to.deep.equal([
-        `accept on tcp 127.0.0.1:${words.port}`,
-        `read on tcp 127.0.0.1:${words.local} -> 127.0.0.1:${words.port}`,
-        `write on tcp 127.0.0.1:${words.local} -> 127.0.0.1:${words.port}`,
-        `TcpStream(tcp 127.0.0.1:${words.local} -> 127.0.0.1:${words.port})`,
+      expect(seen.out).to.deep.equal([
+        `accept on tcp 127.0.0.1:${seen.port}`,
+        `read on tcp 127.0.0.1:${seen.local} -> 127.0.0.1:${seen.port}`,
+        `write on tcp 127.0.0.1:${seen.local} -> 127.0.0.1:${seen.port}`,
+        `TcpStream(tcp 127.0.0.1:${seen.local} -> 127.0.0.1:${seen.port})`,
       ]);
     });
   });
