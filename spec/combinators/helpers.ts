@@ -21,7 +21,7 @@ export interface WorkerPlan {
 }
 
 /** A worker that logs "<name> done" / "<name> finally" (and "<name> cleaned" after async cleanup). */
-export function* worker(log: string[], name: string, plan: WorkerPlan): Generator<ReturnType<typeof sleep>, string, unknown> {
+export function* worker(log: string[], name: string, plan: WorkerPlan) {
   try {
     yield* sleep(plan.ms);
     if (plan.fail) throw new Boom(`${name} failed`);

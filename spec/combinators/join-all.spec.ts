@@ -39,6 +39,15 @@ describe("join and all", () => {
     expect(r.value).to.deep.equal(["function", "operation", undefined, "handle"]);
   });
 
+  it("all of an array literal is typed as a tuple, and of any other iterable as an array", () => {
+    const r = outcome(function* () {
+      const pair: [number, string] = yield* all([ready(1), ready("two")]);
+      const list: number[] = yield* all(new Set([ready(3), ready(4)]));
+      return [...pair, ...list];
+    });
+    expect(r.value).to.deep.equal([1, "two", 3, 4]);
+  });
+
   it("all over an empty iterable gives [] and join() gives []", () => {
     expect(runSync(() => all([]))).to.deep.equal([]);
     expect(runSync(() => join())).to.deep.equal([]);

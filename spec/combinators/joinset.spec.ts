@@ -13,7 +13,7 @@ describe("JoinSet", () => {
       set.spawn(worker(log, "c", { ms: 30 }));
       set.spawn(worker(log, "a", { ms: 10 }));
       set.spawn(worker(log, "b", { ms: 20 }));
-      const got: (string | undefined)[] = [set.size];
+      const got: unknown[] = [set.size];
       for (let v = yield* set.joinNext(); v !== undefined; v = yield* set.joinNext()) got.push(v, set.size);
       got.push(yield* set.joinNext());
       return got;
