@@ -3,9 +3,9 @@
 // Future, an Operation and a PromiseLike.
 
 import { expect } from "chai";
-import { CancelledError, Runtime, noopContext, run, sleep, spawn } from "../../lib/index";
+import { CancelledError, Runtime, TimeoutError, noopContext, run, sleep, spawn, timeout } from "../../lib/index";
 import type { JoinHandle, Operation } from "../../lib/index";
-import { rejection, virtual } from "./helpers";
+import { itCoreBug, rejection, virtual } from "./helpers";
 
 function* chain(n: number): Operation<number> {
   if (n === 0) return 0;
@@ -134,6 +134,35 @@ describe("structure: tasks and join handles", () => {
       });
       rt.runSync();
       expect(got).to.equal(10);
+    });
+
+    // CORE BUG: JoinHandle has no drop(), so a joiner that stops waiting (timed out, cancelled,
+    // lost a race) stays in the joined task's WakerSet until that task ends: a long-lived task
+    // joined under timeouts by many short-lived tasks accumulates every one of their wakers
+    // (5,000 joiners → 5,000 held wakers, and WakerSet.add scans them: quadratic), and wakes
+    // them all, uselessly, when it finishes. Fix: JoinHandle.drop() deletes the current task's
+    // waker from task.joiners.
+    itCoreBug("forgets a joiner that stopped waiting, and does not wake it when the task ends", () => {
+      const rt = virtual();
+      const server = rt.spawn(function* () {
+        yield* sleep(100);
+      });
+      for (let i = 0; i < 100; i++) {
+        rt.spawn(function* () {
+          try {
+            yield* timeout(1, server);
+          } catch (e) {
+            if (!(e instanceof TimeoutError)) throw e;
+          }
+        });
+      }
+      let before = -1;
+      rt.spawn(function* () {
+        yield* sleep(50); // every joiner has given up and finished by now
+        before = rt.metrics.wakes;
+      });
+      rt.runSync();
+      expect(rt.metrics.wakes - before).to.equal(1); // the server's own timer, nothing else
     });
 
     it("describes itself as a join of its task", () => {
