@@ -64,6 +64,16 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
     return Poll.pending;
   }
 
+  /**
+   * @internal Wake `waker` once when the task finishes (at once if it has), without taking its
+   * outcome: a watcher (toAbortSignal) must not claim an error that belongs to the joiners or run().
+   */
+  onFinish(waker: Waker): void {
+    const task = this.task;
+    if (task.finished) waker.wake();
+    else (task.joiners ??= new WakerSet()).add(waker);
+  }
+
   /** @internal True while the task sits in the run queue: it will run before anything woken later. */
   get runnable(): boolean {
     return this.task.state === SCHEDULED;
