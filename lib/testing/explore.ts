@@ -193,7 +193,7 @@ function investigate(
     );
     return reportFailure(test, s, { ...found, kind: "nondeterminism", error }, taken, how, undefined, at, 1);
   }
-  if (!s.shrink) return reportFailure(test, s, found, taken, how, undefined, at, 1);
+  if (!s.shrink || taken.length === 0) return reportFailure(test, s, found, taken, how, undefined, at, 1); // FIFO: nothing to shrink
   let shrinkRuns = 1;
   const shrunk = shrinkFailure(
     found,
@@ -205,8 +205,9 @@ function investigate(
   );
   const from = taken.filter((c) => c !== 0).length;
   const to = shrunk.choices.filter((c) => c !== 0).length;
+  const runs = `${shrunk.attempts} run${shrunk.attempts === 1 ? "" : "s"}`;
   const note =
-    `shrunk from ${from} to ${to} deviation${to === 1 ? "" : "s"} in ${shrunk.attempts} run${shrunk.attempts === 1 ? "" : "s"}` +
+    (from === to ? `${to} deviation${to === 1 ? "" : "s"}, shrunk in ${runs}` : `shrunk from ${from} to ${to} deviation${to === 1 ? "" : "s"} in ${runs}`) +
     (shrunk.minimal ? `; minimal: no smaller schedule fails this way` : `; a local minimum (the shrink budget ran out before the search could prove it minimal)`);
   return reportFailure(test, s, shrunk.outcome, shrunk.choices, how, note, at, 1 + shrunk.attempts, taken);
 }
