@@ -356,7 +356,7 @@ async function main(): Promise<void> {
   const out: string[] = [];
   out.push(`\nwakeful benchmarks — ${o.quick ? "QUICK (smoke sizes, 1 run: not for quoting)" : "full"} — node ${after.node}, ${after.cpu}, ${after.memory}`);
   out.push(`load average before ${before.loadavg.join(" ")}, after ${after.loadavg.join(" ")}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  out.push(`Each row: median over fresh processes (warm-up at a tenth of the size, then gc, then the measured run). * = scaled down (peer too slow at full size); per-op figures stay comparable.\n`);
+  out.push(`Each row: median over fresh processes (warm-up at a tenth of the size, at least 10k ops, then gc, then the measured run). * = scaled down (peer too slow at full size); per-op figures stay comparable.\n`);
   for (const w of WORKLOADS) {
     const rs = all.filter((r) => r.workload === w.id);
     if (rs.length > 0) out.push(report(w, rs) + "\n");

@@ -1,5 +1,5 @@
 // The worker side of a benchmark: one process runs one job (a workload with one
-// implementation), warms up on a tenth of the size, collects garbage, runs the measured pass
+// implementation), warms up on a tenth of the size (at least 10k ops), collects garbage, runs the measured pass
 // and prints one `BENCH_RESULT {json}` line. A fresh process per job keeps JIT state, heap
 // and timers of one implementation from leaking into another's numbers.
 
@@ -85,7 +85,9 @@ export function runWorker(impl: Implementation): void {
   void (async () => {
     // W4mem measures a heap with tasks that never wake: no warm-up pass may leave timers behind.
     if (job.workload !== "W4mem") {
-      const warm = Math.max(1, Math.floor(job.size / 10));
+      // A tenth of the size, but at least 10k ops (or the whole size): enough for V8 to optimise.
+      // Rounded to whole thousands, so per-task shares (W3, W6, MUTEX) stay whole numbers.
+      const warm = Math.min(job.size, Math.ceil(Math.max(job.size / 10, 10_000) / 1000) * 1000);
       await fn(warm, job.variant);
       await macrotask();
     }
