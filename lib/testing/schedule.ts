@@ -60,6 +60,10 @@ export function encodeSchedule(schedule: Schedule): string {
 /**
  * The schedule a token stands for (the inverse of {@link encodeSchedule}, trailing zeros
  * dropped). Throws a RangeError naming the position of anything malformed.
+ *
+ * ```ts
+ * decodeSchedule("w1:_6_2"); // { choices: [0, 0, 0, 0, 0, 0, 2] }
+ * ```
  * @public
  */
 export function decodeSchedule(token: string): Schedule {
