@@ -183,6 +183,8 @@ class Orphans implements Waker {
 
 class JoinNext<T> extends Op<T | undefined> {
   private waker: Waker | undefined = undefined;
+  /** Handed over an outcome already: polling again would take a second task's. */
+  private done = false;
 
   constructor(private readonly set: JoinSet<T>) {
     super();
@@ -190,9 +192,12 @@ class JoinNext<T> extends Op<T | undefined> {
 
   poll(cx: Context): Poll<T | undefined> {
     const set = this.set;
+    if (this.done) throw new Error(`${this.describe()} was polled again after it completed: call joinNext() for each task`);
     this.forget();
+    this.done = true; // also when take() throws a task's error
     if (set.take()) return Poll.ready(set.children.out as T);
     if (set.children.live === 0) return Poll.ready(undefined);
+    this.done = false;
     this.waker = cx.waker;
     set.waiters.add(this.waker);
     return Poll.pending;

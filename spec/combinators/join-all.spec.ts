@@ -2,7 +2,7 @@
 // cancels the rest and is rethrown after their finally blocks have run.
 
 import { expect } from "chai";
-import { CancelledError, all, join, ready, runSync, sleep, spawn } from "../../lib/index";
+import { CancelledError, all, join, pending, ready, runSync, sleep, spawn } from "../../lib/index";
 import { Boom, outcome, virtual, worker } from "./helpers";
 
 describe("join and all", () => {
@@ -196,6 +196,21 @@ describe("join and all", () => {
     });
     rt.runSync();
     expect(log).to.deep.equal(["failing finally", "caught", "owned elsewhere done", "owned elsewhere finally", "joined later: owned elsewhere"]);
+  });
+
+  it("describes itself for deadlock reports: how many children are pending, and the futures it polls inline", () => {
+    const rt = virtual();
+    rt.spawn(function* () {
+      yield* all([ready(1), pending(), function* () {
+        yield* pending();
+      }]);
+    });
+    expect(() => rt.runSync()).to.throw(/waits on all\(2 of 3 pending\) \(pending\(\) \(never ready\)\)/);
+    const rt2 = virtual();
+    rt2.spawn(function* () {
+      yield* join(pending(), pending());
+    });
+    expect(() => rt2.runSync()).to.throw(/waits on join\(2 of 2 pending\)/);
   });
 
   it("rejects bad input with a TypeError that names it", () => {

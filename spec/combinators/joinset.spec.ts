@@ -214,6 +214,22 @@ describe("JoinSet", () => {
     });
   });
 
+  it("refuses a joinNext future polled again after it completed (it would take a second task's outcome)", () => {
+    const r = outcome(function* () {
+      const set = new JoinSet<number>();
+      set.spawn(function* () {
+        return 1;
+      });
+      set.spawn(function* () {
+        return 2;
+      });
+      const next = set.joinNext();
+      yield* next;
+      yield* next;
+    });
+    expect((r.error as Error).message).to.match(/joinNext on JoinSet#\d+ of 1 task was polled again after it completed/);
+  });
+
   it("describes what joinNext waits on for deadlock reports", () => {
     const rt = virtual();
     rt.spawn(function* () {
