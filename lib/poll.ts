@@ -81,15 +81,51 @@ export function yieldOnce<T>(future: Future<T>): Iterator<Future<unknown>, T, un
   return new YieldOnce(future);
 }
 
+const WALK_IDLE = 0;
+const WALK_STARTED = 1;
+const WALK_YIELDED = 2;
+
 /**
  * Base class of every future wakeful returns: a {@link Future} that is also an
  * {@link Operation}, so `const v = yield* fut` is typed.
+ *
+ * A future walks itself through `yield*` (it is its own one-step iterator), so a `yield*`
+ * allocates no walker and a parked task keeps none alive. When it is already being walked (two
+ * tasks `yield*` the same future at once) or a subclass defines its own `next`, each `yield*`
+ * gets a separate walker instead.
  * @public
  */
 export abstract class Op<T> implements Future<T> {
+  #walk = WALK_IDLE;
+
   abstract poll(cx: Context): Poll<T>;
+
   [Symbol.iterator](): Iterator<Future<unknown>, T, unknown> {
-    return new YieldOnce(this);
+    if (this.#walk !== WALK_IDLE || this.next !== Op.prototype.next) return new YieldOnce(this);
+    this.#walk = WALK_STARTED;
+    return this as unknown as Iterator<Future<unknown>, T, unknown>;
+  }
+
+  /** @internal The iterator protocol of the self-walk: yield this future, then return the value it resumes with. */
+  next(value?: unknown): IteratorResult<Future<unknown>, T> {
+    if (this.#walk !== WALK_YIELDED) {
+      this.#walk = WALK_YIELDED;
+      return { done: false, value: this };
+    }
+    this.#walk = WALK_IDLE;
+    return { done: true, value: value as T };
+  }
+
+  /** @internal */
+  throw(error: unknown): IteratorResult<Future<unknown>, T> {
+    this.#walk = WALK_IDLE;
+    throw error;
+  }
+
+  /** @internal */
+  return(value?: unknown): IteratorResult<Future<unknown>, T> {
+    this.#walk = WALK_IDLE;
+    return { done: true, value: value as T };
   }
 }
 
@@ -107,9 +143,10 @@ export function iteratorOf<T>(body: Body<T>, who: string): Iterator<unknown, T, 
     }
   }
   if (op !== null && typeof op === "object") {
-    if (typeof (op as Iterator<unknown>).next === "function") return op as Iterator<unknown, T, unknown>;
+    // The iterable protocol first: an operation (or a future) says how it is walked.
     const iterate = (op as Partial<Operation<T>>)[Symbol.iterator];
     if (typeof iterate === "function") return iterate.call(op) as Iterator<unknown, T, unknown>;
+    if (typeof (op as Iterator<unknown>).next === "function") return op as Iterator<unknown, T, unknown>;
   }
   if (isFuture(op)) return new YieldOnce(op as Future<T>);
   const what = op === body ? describeValue(body) : `a function returning ${describeValue(op)}`;

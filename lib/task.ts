@@ -44,6 +44,9 @@ export const FAILED = 5;
 /** Finished because it was aborted and unwound. Terminal. */
 export const CANCELLED = 6;
 
+// The `flags` word: bits 0–1 hold the cancellation track, then two booleans. One small integer
+// instead of four fields keeps a parked task small (W4 measures bytes per parked task).
+const CANCEL_MASK = 0b0011;
 /** No abort requested. */
 const CANCEL_NONE = 0;
 /** abort() was called; the next step throws CancelledError at the suspension point. */
@@ -52,6 +55,10 @@ const CANCEL_REQUESTED = 1;
 const CANCEL_DRAINING = 2;
 /** CancelledError was thrown into the generator; its finally blocks are running. */
 const CANCEL_DELIVERED = 3;
+/** The outcome was delivered to a joiner (or claimed): an error is then theirs, not the runtime's to report (rule 9). */
+const JOINED = 0b0100;
+/** The last poll read `cx.waker`: Pending without it is a lost waker. */
+const WAKER_READ = 0b1000;
 
 /** The id and name of a task, as schedulers and error handlers see it. @public */
 export interface TaskInfo {
@@ -86,6 +93,9 @@ const NEXT = 0;
 const THROW = 1;
 const POLL = 2;
 
+/** What `resume` hands back (yielded, returned or thrown): one module slot, not a field per task. */
+let scratch: unknown = undefined;
+
 const YIELDED = 0;
 const RETURNED = 1;
 const THREW = 2;
@@ -100,21 +110,15 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
   private body: Body<T> | undefined;
   /** The future the generator is suspended on (rule 3: after a wake, poll this same one again). */
   fut: Future<unknown> | undefined = undefined;
-  private cancel = CANCEL_NONE;
-  private cancelError: CancelledError | undefined = undefined;
-  /** The value (COMPLETED) or the error (FAILED, CANCELLED). */
+  /** The cancellation track (CANCEL_*) and the JOINED and WAKER_READ bits. */
+  private flags = CANCEL_NONE;
+  /** The value (COMPLETED) or the error (FAILED, CANCELLED); while alive, its CancelledError once aborted. */
   result: unknown = undefined;
   /** Wakers of tasks (or promises) joining this one. */
   joiners: WakerSet | undefined = undefined;
-  /** True once the outcome was delivered to a joiner (or claimed): an error is then theirs, not the runtime's to report (rule 9). A joiner cancelled before delivery does not count. */
-  joined = false;
-  /** Whether the last poll read `cx.waker`: Pending without it is a lost waker. */
-  wakerRead = false;
   /** Neighbours in the runtime's list of live tasks (intrusive: O(1) add and remove). */
   prevLive: Task | undefined = undefined;
   nextLive: Task | undefined = undefined;
-  /** Scratch slot for `resume` to hand back what the generator yielded, returned or threw. */
-  private out: unknown = undefined;
 
   constructor(
     readonly host: TaskHost,
@@ -129,7 +133,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
 
   /** The Context view: reading the waker is what a future does to arrange its wake-up. */
   get waker(): Waker {
-    this.wakerRead = true;
+    this.flags |= WAKER_READ;
     return this;
   }
 
@@ -167,6 +171,28 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
 
   // ── Queries ──────────────────────────────────────────────────────────────────────────
 
+  /** True once the outcome was delivered to a joiner (or claimed). A joiner cancelled before delivery does not count. */
+  get joined(): boolean {
+    return (this.flags & JOINED) !== 0;
+  }
+
+  set joined(value: boolean) {
+    this.flags = value ? this.flags | JOINED : this.flags & ~JOINED;
+  }
+
+  /** Whether the last poll read `cx.waker`. */
+  get wakerRead(): boolean {
+    return (this.flags & WAKER_READ) !== 0;
+  }
+
+  private get cancel(): number {
+    return this.flags & CANCEL_MASK;
+  }
+
+  private set cancel(track: number) {
+    this.flags = (this.flags & ~CANCEL_MASK) | track;
+  }
+
   get finished(): boolean {
     return this.state >= COMPLETED;
   }
@@ -196,9 +222,13 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
     }
   }
 
-  /** The one CancelledError of this task, so every joiner sees the same object. */
+  /** The one CancelledError of this task, so every joiner sees the same object (kept in `result` while alive). */
   private cancelled(): CancelledError {
-    return (this.cancelError ??= new CancelledError(`task #${this.id}${this.name === undefined ? "" : ` "${this.name}"`} was cancelled`));
+    const held = this.result;
+    if (held instanceof CancelledError) return held;
+    const error = new CancelledError(`task #${this.id}${this.name === undefined ? "" : ` "${this.name}"`} was cancelled`);
+    this.result = error;
+    return error;
   }
 
   // ── The step ─────────────────────────────────────────────────────────────────────────
@@ -263,7 +293,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
           }
         }
         let p: Poll<unknown>;
-        this.wakerRead = false;
+        this.flags &= ~WAKER_READ;
         host.polls++;
         host.pollsLeft--;
         if (host.sink !== undefined) host.emit("poll", this, describeFuture(fut));
@@ -289,9 +319,9 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
       }
 
       const code = this.resume(mode, arg);
+      const y = scratch;
+      scratch = undefined;
       if (code === YIELDED) {
-        const y = this.out;
-        this.out = undefined;
         if (isFuture(y)) {
           this.fut = y;
           mode = POLL;
@@ -309,14 +339,12 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
         arg = new TypeError(notAFuture(y));
         continue;
       }
-      const out = this.out;
-      this.out = undefined;
       if (code === RETURNED) {
         // A task that swallowed its CancelledError still ends cancelled: cancellation is sticky.
-        return this.cancel === CANCEL_DELIVERED ? this.finish(CANCELLED, this.cancelled()) : this.finish(COMPLETED, out);
+        return this.cancel === CANCEL_DELIVERED ? this.finish(CANCELLED, this.cancelled()) : this.finish(COMPLETED, y);
       }
-      if (this.cancel === CANCEL_DELIVERED && out instanceof CancelledError) return this.finish(CANCELLED, this.cancelled());
-      return this.finish(FAILED, out);
+      if (this.cancel === CANCEL_DELIVERED && y instanceof CancelledError) return this.finish(CANCELLED, this.cancelled());
+      return this.finish(FAILED, y);
     }
   }
 
@@ -330,7 +358,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
   /**
    * Resume the frame stack with a value (NEXT) or an error (THROW) until a frame yields a
    * future, or the bottom frame returns or throws. `call()` requests push frames; a finished
-   * frame pops and resumes its parent. The result goes in `this.out`.
+   * frame pops and resumes its parent. The result goes in `scratch`.
    */
   private resume(mode: number, arg: unknown): number {
     for (;;) {
@@ -350,7 +378,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
         }
       } catch (error) {
         if (!this.popFrame()) {
-          this.out = error;
+          scratch = error;
           return THREW;
         }
         mode = THROW;
@@ -359,7 +387,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
       }
       if (r.done === true) {
         if (!this.popFrame()) {
-          this.out = r.value;
+          scratch = r.value;
           return RETURNED;
         }
         mode = NEXT;
@@ -382,7 +410,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
         arg = undefined;
         continue;
       }
-      this.out = y;
+      scratch = y;
       return YIELDED;
     }
   }

@@ -22,6 +22,15 @@ function checkMs(what: string, ms: unknown): number {
 }
 
 /**
+ * `ms` from now. On a real clock, rounded up to a whole millisecond (tokio's resolution too):
+ * host timers have no finer grain, and a whole number is stored unboxed by the engine.
+ */
+function deadlineAfter(host: TaskHost, ms: number): number {
+  const t = host.clock.now() + ms;
+  return host.clock.kind === "real" ? Math.ceil(t) : t;
+}
+
+/**
  * A future that waits on the runtime clock. It is its own timer entry (intrusive: arming
  * allocates nothing), so a parked sleeper costs one object beyond its task and generator.
  */
@@ -66,7 +75,7 @@ class Sleep extends Timed<void> {
   }
   poll(cx: Context): Poll<void> {
     const host = runningHost(this.absolute ? "sleepUntil()" : "sleep()");
-    if (Number.isNaN(this.deadline)) this.deadline = this.absolute ? this.ms : host.clock.now() + this.ms;
+    if (Number.isNaN(this.deadline)) this.deadline = this.absolute ? this.ms : deadlineAfter(host, this.ms);
     return this.due(host, this.deadline, cx) ? READY_VOID : Poll.pending;
   }
   drop(): void {
@@ -131,7 +140,7 @@ class Timeout<T> extends Timed<T> {
   poll(cx: Context): Poll<T> {
     const host = runningHost("timeout()");
     if (Number.isNaN(this.deadline)) {
-      this.deadline = host.clock.now() + this.ms;
+      this.deadline = deadlineAfter(host, this.ms);
       if (!isFuture(this.body)) {
         this.child = (host.runtime as Runtime).spawn(this.body, { name: `timeout(${this.ms}) body` });
       }

@@ -128,9 +128,9 @@ export abstract class Waiter<T> extends Op<T> {
   /** @internal One of IDLE, QUEUED, GRANTED, CLOSED, DONE. */
   state = IDLE;
   /** @internal Neighbours in the queue while QUEUED. */
-  prev: Waiter<unknown> | undefined = undefined;
+  prevWaiter: Waiter<unknown> | undefined = undefined;
   /** @internal */
-  next: Waiter<unknown> | undefined = undefined;
+  nextWaiter: Waiter<unknown> | undefined = undefined;
   /** @internal The waker to call when granted; held only while QUEUED. */
   waker: Waker | undefined = undefined;
   /** @internal What it was granted (GRANTED), or the error it will throw (CLOSED). */
@@ -255,23 +255,23 @@ export class WaiterQueue<W extends Waiter<unknown>> {
 
   /** @internal Queue `w` at the back (done by Waiter.poll). */
   push(w: W): void {
-    w.prev = this.tail;
-    w.next = undefined;
+    w.prevWaiter = this.tail;
+    w.nextWaiter = undefined;
     if (this.tail === undefined) this.head = w;
-    else this.tail.next = w;
+    else this.tail.nextWaiter = w;
     this.tail = w;
     this.length++;
   }
 
   /** @internal Take `w` out, wherever it is. */
   unlink(w: W): void {
-    const prev = w.prev as W | undefined;
-    const next = w.next as W | undefined;
+    const prev = w.prevWaiter as W | undefined;
+    const next = w.nextWaiter as W | undefined;
     if (prev === undefined) this.head = next;
-    else prev.next = next;
+    else prev.nextWaiter = next;
     if (next === undefined) this.tail = prev;
-    else next.prev = prev;
-    w.prev = w.next = undefined;
+    else next.prevWaiter = prev;
+    w.prevWaiter = w.nextWaiter = undefined;
     this.length--;
   }
 
@@ -300,14 +300,14 @@ export class WaiterQueue<W extends Waiter<unknown>> {
   /** The queued waiters, oldest first (a snapshot, for reports). */
   toArray(): W[] {
     const out: W[] = [];
-    for (let w = this.head; w !== undefined; w = w.next as W | undefined) out.push(w);
+    for (let w = this.head; w !== undefined; w = w.nextWaiter as W | undefined) out.push(w);
     return out;
   }
 
   /** How many queued waiters are ahead of `w` (−1 when `w` is not queued here). For reports. */
   ahead(w: W): number {
     let k = 0;
-    for (let x = this.head; x !== undefined; x = x.next as W | undefined, k++) if (x === w) return k;
+    for (let x = this.head; x !== undefined; x = x.nextWaiter as W | undefined, k++) if (x === w) return k;
     return -1;
   }
 
