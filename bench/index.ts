@@ -307,6 +307,14 @@ function met(v: Verdict, value: number): boolean | null {
   return v.kind === "max" ? value <= v.limit : value >= v.limit;
 }
 
+/** Which code was measured: the commit, and how many files under lib/ differ from it (a shared checkout). */
+function revision(): { commit: string; libFilesChanged: number } {
+  const git = (...args: string[]) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout?.trim() ?? "";
+  const commit = git("rev-parse", "--short", "HEAD") || "unknown";
+  const dirty = git("status", "--porcelain", "--", "lib");
+  return { commit, libFilesChanged: dirty === "" ? 0 : dirty.split("\n").length };
+}
+
 function machine() {
   const cpus = os.cpus();
   return {
@@ -327,6 +335,7 @@ async function main(): Promise<void> {
   if (o.profile) rmSync(PROF, { recursive: true, force: true });
 
   const before = machine();
+  const rev = revision();
   const started = Date.now();
   const rows = new Map<string, Row>();
   for (const j of jobs) rows.set(key(j), { ...j, samples: [], errors: [] });
@@ -355,7 +364,7 @@ async function main(): Promise<void> {
   const after = machine();
   const out: string[] = [];
   out.push(`\nwakeful benchmarks — ${o.quick ? "QUICK (smoke sizes, 1 run: not for quoting)" : "full"} — node ${after.node}, ${after.cpu}, ${after.memory}`);
-  out.push(`load average before ${before.loadavg.join(" ")}, after ${after.loadavg.join(" ")}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  out.push(`commit ${rev.commit}${rev.libFilesChanged > 0 ? ` + ${rev.libFilesChanged} uncommitted file(s) under lib/` : ""}; load average before ${before.loadavg.join(" ")}, after ${after.loadavg.join(" ")}; ${((Date.now() - started) / 1000).toFixed(0)} s`);
   out.push(`Each row: median over fresh processes (warm-up at a tenth of the size, at least 10k ops, then gc, then the measured run). * = scaled down (peer too slow at full size); per-op figures stay comparable.\n`);
   for (const w of WORKLOADS) {
     const rs = all.filter((r) => r.workload === w.id);
@@ -383,6 +392,7 @@ async function main(): Promise<void> {
   const json = {
     date: new Date(started).toISOString(),
     mode: o.quick ? "quick" : "full",
+    revision: rev,
     machine: { ...after, loadavgBefore: before.loadavg },
     seconds: (Date.now() - started) / 1000,
     rows: all.map((r) => ({
