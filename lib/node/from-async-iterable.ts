@@ -7,7 +7,7 @@ import { READY_VOID } from "../futures";
 import type { Future, Operation } from "../poll";
 import { Op, Poll, describeValue } from "../poll";
 import type { Context } from "../waker";
-import { OutsideWait, wakeAll } from "./outside";
+import { OutsideWait, WaitList } from "./outside";
 
 let nextId = 1;
 
@@ -25,7 +25,7 @@ export class AsyncIterableReceiver<T> {
   private ended = false;
   private failed = false;
   private failure: unknown = undefined;
-  private readonly waiting = new Set<IterRecvOp<T>>();
+  private readonly waiting = new WaitList<IterRecvOp<T>>();
   readonly label: string;
 
   /** @internal Made by {@link fromAsyncIterable}. */
@@ -92,7 +92,7 @@ export class AsyncIterableReceiver<T> {
     this.ended = true;
     this.hasValue = false;
     this.value = undefined;
-    wakeAll(this.waiting);
+    this.waiting.wakeAll();
     const ret = this.iterator.return;
     return typeof ret === "function" ? ret.call(this.iterator) : undefined;
   }
@@ -114,14 +114,14 @@ export class AsyncIterableReceiver<T> {
           this.hasValue = true;
           this.value = r.value;
         }
-        wakeAll(this.waiting);
+        this.waiting.wakeAll();
       },
       (error) => {
         this.inflight = false;
         if (this.ended) return;
         this.failed = true;
         this.failure = error;
-        wakeAll(this.waiting);
+        this.waiting.wakeAll();
       },
     );
   }

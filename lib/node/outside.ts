@@ -58,18 +58,49 @@ export class OutsideWait {
   }
 }
 
-/** Wake every waiting future once and empty the set (each re-registers if it must wait again). */
-export function wakeAll(set: Set<{ wakeFromHost(): void }>): void {
-  const n = set.size;
-  if (n === 0) return;
-  // Emptied before waking: a waker that polls again at once (a hand-driven future) may re-add.
-  if (n === 1) {
-    const [op] = set;
-    set.clear();
-    (op as { wakeFromHost(): void }).wakeFromHost();
-    return;
+/** A future that waits in a {@link WaitList} and is woken from a host event. */
+export interface HostWaiter {
+  wakeFromHost(): void;
+}
+
+/**
+ * The futures waiting on one host resource (a socket's readers, a listener's acceptors).
+ * One waiter is the common case, so it takes a field, not a Set: no allocation per wait.
+ */
+export class WaitList<W extends HostWaiter> {
+  private one: W | undefined = undefined;
+  private many: Set<W> | undefined = undefined;
+
+  add(w: W): void {
+    if (this.one === w) return;
+    if (this.one === undefined && (this.many === undefined || this.many.size === 0)) {
+      this.one = w;
+      return;
+    }
+    (this.many ??= new Set()).add(w);
   }
-  const waiting = [...set];
-  set.clear();
-  for (const op of waiting) op.wakeFromHost();
+
+  delete(w: W): void {
+    if (this.one === w) this.one = undefined;
+    else if (this.many !== undefined) this.many.delete(w);
+  }
+
+  get size(): number {
+    return (this.one === undefined ? 0 : 1) + (this.many === undefined ? 0 : this.many.size);
+  }
+
+  /** Wake every waiter once and empty the list first: a waiter that polls again at once may re-add itself. */
+  wakeAll(): void {
+    const one = this.one;
+    const many = this.many;
+    this.one = undefined;
+    if (many !== undefined && many.size > 0) {
+      const rest = [...many];
+      many.clear();
+      if (one !== undefined) one.wakeFromHost();
+      for (const w of rest) w.wakeFromHost();
+      return;
+    }
+    if (one !== undefined) one.wakeFromHost();
+  }
 }

@@ -7,7 +7,7 @@ import * as net from "node:net";
 import { Op, Poll } from "../poll";
 import { RingQueue } from "../queue";
 import type { Context } from "../waker";
-import { OutsideWait, wakeAll } from "./outside";
+import { OutsideWait, WaitList } from "./outside";
 import { TcpStream, checkHost, checkPort, endpoint } from "./tcp-stream";
 
 /** Where a listener listens. @public */
@@ -32,7 +32,7 @@ export interface ListenAddress {
  */
 export class TcpListener {
   private readonly queue = new RingQueue<TcpStream>();
-  private readonly acceptors = new Set<AcceptOp>();
+  private readonly acceptors = new WaitList<AcceptOp>();
   private failure: Error | undefined = undefined;
   private closedByUs = false;
   private readonly where: ListenAddress;
@@ -51,11 +51,11 @@ export class TcpListener {
         return;
       }
       this.queue.push(new TcpStream(socket));
-      wakeAll(this.acceptors);
+      this.acceptors.wakeAll();
     });
     server.on("error", (error: Error) => {
       this.failure ??= error;
-      wakeAll(this.acceptors);
+      this.acceptors.wakeAll();
     });
   }
 
@@ -88,7 +88,7 @@ export class TcpListener {
   }
 
   /**
-   * The next connection, waiting until one arrives (FIFO among several accepting tasks).
+   * The next connection, waiting until one arrives (several accepting tasks are woken in the order they began to wait).
    * Throws once the listener is closed, or failed.
    */
   accept(): Op<TcpStream> {
@@ -104,7 +104,7 @@ export class TcpListener {
     this.closedByUs = true;
     this.server.close();
     for (let s = this.queue.shift(); s !== undefined; s = this.queue.shift()) s.destroy();
-    wakeAll(this.acceptors);
+    this.acceptors.wakeAll();
   }
 
   toString(): string {

@@ -7,7 +7,7 @@ import * as net from "node:net";
 import { READY_VOID } from "../futures";
 import { Op, Poll, describeValue } from "../poll";
 import type { Context } from "../waker";
-import { OutsideWait, wakeAll } from "./outside";
+import { OutsideWait, WaitList } from "./outside";
 
 /** Where a socket ends: `127.0.0.1:5000`, `[::1]:5000`. */
 export function endpoint(address: string | undefined, port: number | undefined): string {
@@ -47,29 +47,29 @@ export function checkHost(host: unknown, who: string): string {
  */
 export class TcpStream {
   /** The reads waiting for data (woken on `readable`, `end`, an error, or close). */
-  private readonly readers = new Set<ReadOp>();
+  private readonly readers = new WaitList<ReadOp>();
   /** The writes waiting for `drain`. */
-  private readonly writers = new Set<WriteOp>();
+  private readonly writers = new WaitList<WriteOp>();
   private ended = false;
   private failure: Error | undefined = undefined;
   private closedByUs = false;
   /** `tcp local -> remote`, fixed at the start (a closed socket forgets its addresses). */
   readonly label: string;
 
-  private readonly onReadable = (): void => wakeAll(this.readers);
+  private readonly onReadable = (): void => this.readers.wakeAll();
   private readonly onEnd = (): void => {
     this.ended = true;
-    wakeAll(this.readers);
+    this.readers.wakeAll();
   };
   private readonly onError = (error: Error): void => {
     this.failure ??= error;
-    wakeAll(this.readers);
-    wakeAll(this.writers);
+    this.readers.wakeAll();
+    this.writers.wakeAll();
   };
-  private readonly onDrain = (): void => wakeAll(this.writers);
+  private readonly onDrain = (): void => this.writers.wakeAll();
   private readonly onClose = (): void => {
-    wakeAll(this.readers);
-    wakeAll(this.writers);
+    this.readers.wakeAll();
+    this.writers.wakeAll();
   };
 
   /** @internal Streams come from {@link TcpStream.connect}, {@link TcpListener.accept} or {@link TcpStream.fromSocket}. */
@@ -158,16 +158,16 @@ export class TcpStream {
     socket.removeListener("readable", this.onReadable);
     socket.end();
     socket.resume(); // discard what still arrives, so the peer is never stuck on a full window
-    wakeAll(this.readers);
-    wakeAll(this.writers);
+    this.readers.wakeAll();
+    this.writers.wakeAll();
   }
 
   /** Close at once (idempotent), dropping unsent and unread bytes: the peer may see a reset. */
   destroy(): void {
     this.closedByUs = true;
     this.socket.destroy();
-    wakeAll(this.readers);
-    wakeAll(this.writers);
+    this.readers.wakeAll();
+    this.writers.wakeAll();
   }
 
   toString(): string {
