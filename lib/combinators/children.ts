@@ -13,7 +13,7 @@ import { runningHost } from "../task";
 import type { Context, Waker } from "../waker";
 
 /**
- * The value a body produces: `ValueOf<typeof sleep(1)>` is `void`, `ValueOf<() => Generator<…, number>>`
+ * The value a body produces: `ValueOf<Op<void>>` is `void`, `ValueOf<() => Generator<…, number>>`
  * is `number`, `ValueOf<JoinHandle<string>>` is `string`.
  * @public
  */
@@ -114,6 +114,8 @@ export class ChildSet {
   parent: Waker | undefined = undefined;
   /** Children not yet finished. */
   live = 0;
+  /** Of those, the futures polled inline (not tasks). */
+  private inlineLive = 0;
   /** The outcome of the child {@link pollNext} just returned: `ok` with its value, or its error. */
   ok = false;
   out: unknown = undefined;
@@ -139,6 +141,7 @@ export class ChildSet {
   add(body: Body<unknown>, index: number, name: string, who: string): Child {
     if (isFuture(body)) {
       const child = this.link(new Child(this, index, body, undefined));
+      this.inlineLive++;
       child.queued = true; // born on the ready list: its first poll arranges its wake-up
       this.ready.push(child);
       return child;
@@ -217,16 +220,20 @@ export class ChildSet {
     }
   }
 
-  /** Words for the inline futures still running (tasks describe themselves in reports). */
+  /**
+   * Words for the inline futures still running (tasks describe themselves in reports). Looks at
+   * no more than a few children: traces and `step()` describe a parked task at every poll, so
+   * this must not cost O(children).
+   */
   describeInline(limit = 3): string {
+    if (this.inlineLive === 0) return "";
     const parts: string[] = [];
-    let more = 0;
-    for (let c = this.head; c !== undefined; c = c.next) {
-      if (c.task !== undefined) continue;
-      if (parts.length < limit) parts.push(describeFuture(c.future));
-      else more++;
+    let looked = 0;
+    for (let c = this.head; c !== undefined && parts.length < limit && looked < 4 * limit; c = c.next, looked++) {
+      if (c.task === undefined) parts.push(describeFuture(c.future));
     }
-    if (parts.length === 0) return "";
+    const more = this.inlineLive - parts.length;
+    if (parts.length === 0) return ` (${more} future${more === 1 ? "" : "s"})`;
     return ` (${parts.join(", ")}${more > 0 ? `, and ${more} more` : ""})`;
   }
 
@@ -241,6 +248,7 @@ export class ChildSet {
   }
 
   private finish(child: Child): void {
+    if (child.task === undefined) this.inlineLive--;
     child.state = DONE;
     child.future = undefined;
     child.task = undefined;

@@ -103,6 +103,22 @@ describe("child wakers", () => {
     expect(log).to.deep.equal(["other task", "race done"]);
   });
 
+  it("describes itself without visiting every child (traces and step() describe a parked task at each poll)", () => {
+    let described = 0;
+    class Named extends Gate {
+      describe(): string {
+        described++;
+        return `gate ${this.n}`;
+      }
+    }
+    const rt = virtual();
+    const gates = Array.from({ length: 10_000 }, (_, i) => new Named(i));
+    rt.spawn(() => all(gates));
+    const e = rt.step();
+    expect(e?.detail).to.equal("waits on all(10000 of 10000 pending) (gate 0, gate 1, gate 2, and 9997 more)");
+    expect(described).to.equal(3);
+  });
+
   it("wakes whoever polled it last, keeping the waker it holds when the new one wakes the same task", () => {
     const woken: string[] = [];
     const counting = (name: string): Waker => {
