@@ -1,0 +1,215 @@
+// The package as a user gets it: build a copy of the sources, `npm pack` it, install the tarball
+// into a fresh project offline, and use every entry point (wakeful, wakeful/testing,
+// wakeful/trace, wakeful/node) from an ES module (.mjs) and from CommonJS (.cjs), running a
+// tiny program through each; then type-check a TypeScript consumer against the packed types.
+// It works on a copy in a temporary folder, so the checkout's own dist/ is never touched.
+//
+//   node scripts/pack-test.js [--keep]     (--keep leaves the temporary folder for a look)
+//
+// Exits non-zero on the first problem; prints one line per check.
+"use strict";
+const { execFileSync } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
+const root = path.join(__dirname, "..");
+const keep = process.argv.includes("--keep");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wakeful-pack-"));
+const src = path.join(tmp, "src");
+const app = path.join(tmp, "app");
+const npmEnv = { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", npm_config_loglevel: "error" };
+
+function step(what, f) {
+  const t0 = Date.now();
+  try {
+    const note = f();
+    console.log(`ok   ${what}${note ? `: ${note}` : ""} (${Date.now() - t0} ms)`);
+  } catch (error) {
+    console.log(`FAIL ${what}`);
+    const out = [error.stdout, error.stderr].filter(Boolean).map(String).join("\n");
+    console.log(out || (error && error.stack) || String(error));
+    if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
+    else console.log(`kept ${tmp}`);
+    process.exit(1);
+  }
+}
+
+function run(cmd, args, cwd, env = npmEnv) {
+  return execFileSync(cmd, args, { cwd, env, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function copy(rel) {
+  const from = path.join(root, rel);
+  if (!fs.existsSync(from)) return;
+  fs.cpSync(from, path.join(src, rel), { recursive: true });
+}
+
+// 1. A copy of what the build reads, with the checkout's node_modules linked in.
+step("copy the sources", () => {
+  fs.mkdirSync(src, { recursive: true });
+  for (const rel of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "tsconfig.json", "tsconfig.build.json", "scripts/build.js", "lib"]) copy(rel);
+  fs.symlinkSync(path.join(root, "node_modules"), path.join(src, "node_modules"), "dir");
+  return tmp;
+});
+
+// 2. Build and pack.
+step("npm run build (in the copy)", () => {
+  run(process.execPath, [path.join(src, "scripts", "build.js")], src);
+});
+let tarball;
+step("npm pack", () => {
+  const out = run("npm", ["pack", "--json", "--pack-destination", tmp], src);
+  const info = JSON.parse(out)[0];
+  tarball = path.join(tmp, info.filename);
+  const files = info.files.map((f) => f.path);
+  for (const must of ["package.json", "LICENSE", "README.md", "CHANGELOG.md", "dist/cjs/index.js", "dist/esm/index.js", "dist/types/index.d.ts", "dist/cjs/node/index.js", "dist/esm/node/index.js", "dist/types/node/index.d.ts"]) {
+    if (!files.includes(must)) throw new Error(`the tarball lacks ${must}`);
+  }
+  const stray = files.filter((f) => /^(lib|spec|examples|bench|scripts)\//.test(f) || f.endsWith(".ts") && !f.endsWith(".d.ts"));
+  if (stray.length) throw new Error(`the tarball holds files a user does not need: ${stray.slice(0, 5).join(", ")}`);
+  return `${info.filename}, ${files.length} files, ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked`;
+});
+
+// 3. A fresh project that installs the tarball without the network (wakeful has no dependencies).
+step("install the tarball into a fresh project (offline)", () => {
+  fs.mkdirSync(app, { recursive: true });
+  fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "wakeful-consumer", version: "1.0.0", private: true }, null, 2));
+  try {
+    run("npm", ["install", tarball, "--offline", "--no-audit", "--no-fund", "--no-package-lock"], app);
+    return "npm install --offline";
+  } catch (error) {
+    // npm wanted the network after all: put the package where npm would have.
+    const dest = path.join(app, "node_modules", "wakeful");
+    fs.mkdirSync(dest, { recursive: true });
+    run("tar", ["-xzf", tarball, "-C", dest, "--strip-components=1"], app);
+    return `npm install failed (${String(error.stderr || error.message).split("\n")[0]}); extracted the tarball into node_modules instead`;
+  }
+});
+// The optional peer (for wakeful/testing) and Node's types (for the TS check), as a user would have them.
+fs.mkdirSync(path.join(app, "node_modules", "@types"), { recursive: true });
+fs.symlinkSync(path.join(root, "node_modules", "fast-check"), path.join(app, "node_modules", "fast-check"), "dir");
+fs.symlinkSync(path.join(root, "node_modules", "@types", "node"), path.join(app, "node_modules", "@types", "node"), "dir");
+if (fs.existsSync(path.join(root, "node_modules", "undici-types"))) {
+  fs.symlinkSync(path.join(root, "node_modules", "undici-types"), path.join(app, "node_modules", "undici-types"), "dir");
+}
+
+// 4. One tiny program per entry point, written once and run as ESM and as CommonJS.
+const program = (load) => `
+${load}
+const out = {};
+out.core = wakeful.runSync(function* () {
+  const h = wakeful.spawn(function* () { yield* wakeful.sleep(10); return "child"; });
+  yield* wakeful.sleep(5);
+  return (yield* h) + " after " + wakeful.now() + " ms";
+});
+const result = testing.explore((rt) => {
+  rt.spawn(function* () { yield* wakeful.sleep(1); });
+  rt.spawn(function* () { yield* wakeful.yieldNow(); });
+}, { strategy: "dfs", runs: 10 });
+out.testing = result.ok && result.schedules >= 2 ? "explored, no failure" : "explore gave " + JSON.stringify(result);
+const rt = new wakeful.Runtime({ clock: "virtual", trace: true });
+rt.spawn(function* () { yield* wakeful.sleep(1); }, { name: "sleeper" });
+rt.runSync();
+out.trace = trace.timeline(rt.trace).includes("sleeper") ? "timeline names the task" : "timeline lacks the task";
+wakeful.run(function* () {
+  const listener = yield* node.TcpListener.bind(0);
+  const server = wakeful.spawn(function* () {
+    const conn = yield* listener.accept();
+    const chunk = yield* conn.read();
+    yield* conn.write(new TextDecoder().decode(chunk).toUpperCase());
+    conn.close();
+  });
+  const client = yield* node.TcpStream.connect(listener.port);
+  yield* client.write("echo");
+  const reply = new TextDecoder().decode(yield* client.read());
+  client.close();
+  yield* server;
+  listener.close();
+  return reply;
+}).then((reply) => {
+  out.node = reply;
+  console.log(JSON.stringify(out));
+}, (error) => { console.error(error); process.exit(1); });
+`;
+fs.writeFileSync(
+  path.join(app, "esm.mjs"),
+  program(`import * as wakeful from "wakeful";\nimport * as testing from "wakeful/testing";\nimport * as trace from "wakeful/trace";\nimport * as node from "wakeful/node";`),
+);
+fs.writeFileSync(
+  path.join(app, "cjs.cjs"),
+  program(`const wakeful = require("wakeful");\nconst testing = require("wakeful/testing");\nconst trace = require("wakeful/trace");\nconst node = require("wakeful/node");`),
+);
+const expected = JSON.stringify({ core: "child after 10 ms", testing: "explored, no failure", trace: "timeline names the task", node: "ECHO" });
+for (const file of ["esm.mjs", "cjs.cjs"]) {
+  step(`run ${file} (wakeful, wakeful/testing, wakeful/trace, wakeful/node)`, () => {
+    const out = run(process.execPath, [file], app).trim();
+    if (out !== expected) throw new Error(`${file} printed\n  ${out}\nexpected\n  ${expected}`);
+    return out;
+  });
+}
+
+step("ESM and CommonJS load the same API (every export of each entry point, by name)", () => {
+  const script = `
+    const entries = ["wakeful", "wakeful/testing", "wakeful/trace", "wakeful/node"];
+    const out = [];
+    (async () => {
+      for (const e of entries) {
+        const esm = Object.keys(await import(e)).filter((k) => k !== "default" && k !== "module.exports").sort();
+        const cjs = Object.keys(require(e)).filter((k) => k !== "__esModule").sort();
+        if (esm.join() !== cjs.join()) throw new Error(e + ": ESM has " + esm.join() + " but CJS has " + cjs.join());
+        out.push(e + " " + esm.length);
+      }
+      console.log(out.join(", "));
+    })().catch((e) => { console.error(e.message); process.exit(1); });`;
+  fs.writeFileSync(path.join(app, "same.cjs"), script);
+  return run(process.execPath, ["same.cjs"], app).trim();
+});
+
+// 5. A TypeScript consumer type-checked against the packed declarations (through "exports").
+step("type-check a TypeScript consumer against the packed types", () => {
+  fs.writeFileSync(
+    path.join(app, "consumer.ts"),
+    `import { runSync, sleep, spawn, channel, type JoinHandle, type Operation } from "wakeful";
+import { explore } from "wakeful/testing";
+import { timeline, type TraceEvent } from "wakeful/trace";
+import { TcpListener, TcpStream, spawnBlocking, fromEvent, toAbortSignal } from "wakeful/node";
+
+function* child(n: number): Operation<number> {
+  yield* sleep(n);
+  return n * 2;
+}
+const v: number = runSync(function* () {
+  const h: JoinHandle<number> = spawn(child(5));
+  const [tx, rx] = channel<string>();
+  yield* tx.send("x");
+  const m: string | undefined = yield* rx.recv();
+  return (yield* h) + (m === undefined ? 0 : 1);
+});
+const r: boolean = explore(() => {}, { runs: 1 }).ok;
+const t: string = timeline([] as TraceEvent[]);
+function* server(): Operation<void> {
+  const l: TcpListener = yield* TcpListener.bind(0);
+  const s: TcpStream = yield* l.accept();
+  const bytes: Uint8Array | undefined = yield* s.read();
+  const n: number = yield* spawnBlocking<number>("/abs/jobs.js", "f", bytes?.length);
+  const e: unknown = yield* fromEvent(s.socket, "close");
+  const signal: AbortSignal = toAbortSignal();
+  void n; void e; void signal;
+}
+// @ts-expect-error a TcpStream read is bytes, not a string
+const wrong: Operation<string> = (function* () { const l = yield* TcpListener.bind(0); const s = yield* l.accept(); return yield* s.read(); })();
+void v; void r; void t; void server; void wrong;
+`,
+  );
+  fs.writeFileSync(
+    path.join(app, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: ["node"], skipLibCheck: false }, files: ["consumer.ts"] }, null, 2),
+  );
+  run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], app);
+  return "tsc --strict, moduleResolution nodenext, skipLibCheck off";
+});
+
+if (keep) console.log(`kept ${tmp}`);
+else fs.rmSync(tmp, { recursive: true, force: true });
+console.log("pack-test: the packed package works from ESM, CommonJS and TypeScript");
