@@ -137,6 +137,16 @@ export class ChildSet {
     return (this.runtime = runningHost(who).runtime as Runtime);
   }
 
+  /**
+   * For spawns that may come from any task (JoinSet, scope): refuse one from a task of another
+   * runtime, whose tasks could never be joined from here.
+   */
+  checkRuntime(who: string): void {
+    const t = currentTask();
+    if (this.runtime === undefined || t === undefined) return;
+    if (runningHost(who).runtime !== this.runtime) throw new Error(`${who}: this set's tasks run on another runtime than the calling task's`);
+  }
+
   /** Add `body`: a future is polled inline (first at the next poll), anything else runs as a task. */
   add(body: Body<unknown>, index: number, name: string, who: string): Child {
     if (isFuture(body)) {

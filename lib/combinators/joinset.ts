@@ -55,6 +55,7 @@ export class JoinSet<T> implements Disposable {
    */
   spawn(body: Body<T>, options?: SpawnOptions): JoinHandle<T> {
     if (!isBody(body)) throw new TypeError(`JoinSet.spawn() needs a generator function, an operation or a future, not ${describeValue(body)}`);
+    this.children.checkRuntime("JoinSet.spawn()");
     return this.children.spawn(body, -1, options?.name, "JoinSet.spawn()").task as JoinHandle<T>;
   }
 

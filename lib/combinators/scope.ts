@@ -76,6 +76,7 @@ export class ScopeOp<T> extends Combinator<T> {
   spawnChild(body: Body<unknown>, options: SpawnOptions | undefined): JoinHandle<unknown> {
     if (this.ended) throw new Error("this scope has ended: a task cannot outlive its scope (spawn it from the enclosing task instead)");
     if (!isBody(body)) throw new TypeError(`scope spawn() needs a generator function, an operation or a future, not ${describeValue(body)}`);
+    this.children.checkRuntime("scope spawn()");
     const child = this.children.spawn(body, 1, options?.name, "scope spawn()");
     const handle = child.task as JoinHandle<unknown>;
     if (!this.running) this.children.cancel(child); // the scope is winding down: nothing new may start

@@ -240,6 +240,30 @@ describe("JoinSet", () => {
     expect(() => rt.runSync()).to.throw(/waits on joinNext on JoinSet#\d+ of 1 task/);
   });
 
+  it("refuses a spawn from a task of another runtime", () => {
+    const set = new JoinSet<number>();
+    const first = virtual();
+    first.spawn(function* () {
+      set.spawn(function* () {
+        return 1;
+      });
+    });
+    first.runSync();
+    const other = virtual();
+    let error: unknown;
+    other.spawn(function* () {
+      try {
+        set.spawn(function* () {
+          return 2;
+        });
+      } catch (e) {
+        error = e;
+      }
+    });
+    other.runSync();
+    expect((error as Error).message).to.equal("JoinSet.spawn(): this set's tasks run on another runtime than the calling task's");
+  });
+
   it("rejects a body that is not one, and a spawn outside any task", () => {
     const set = new JoinSet<number>();
     expect(() => set.spawn(3 as never)).to.throw(TypeError, /JoinSet.spawn\(\) needs a generator function, an operation or a future, not 3/);
