@@ -227,6 +227,7 @@ export class Driver implements TaskHost {
           continue;
         }
         this.reportFailures(false);
+        if (this.queue.length > 0) continue; // the handler spawned or woke something
         if (this.clock.kind === "virtual") {
           if (this.advance()) continue;
           if (this.pendingExternal > 0) {
@@ -252,17 +253,23 @@ export class Driver implements TaskHost {
       throw new Error('runSync() needs a virtual clock (new Runtime({ clock: "virtual" })): a real clock has to wait for the host, so use run()');
     }
     if (this.looping || this.driving) throw new Error("this runtime is already running");
-    for (;;) {
-      this.fireTimers();
-      this.runReady(done);
-      if (done()) return;
-      if (this.queue.length > 0) continue;
-      this.reportFailures(false);
-      if (this.advance()) continue;
-      if (this.pendingExternal > 0) {
-        throw this.deadlock("runSync() cannot wait for the promises or I/O they wait on: use run()");
+    this.looping = true; // an onTaskError handler must not re-enter the loop
+    try {
+      for (;;) {
+        this.fireTimers();
+        this.runReady(done);
+        if (done()) return;
+        if (this.queue.length > 0) continue;
+        this.reportFailures(false);
+        if (this.queue.length > 0) continue; // the handler spawned or woke something
+        if (this.advance()) continue;
+        if (this.pendingExternal > 0) {
+          throw this.deadlock("runSync() cannot wait for the promises or I/O they wait on: use run()");
+        }
+        throw this.deadlock("nothing can wake them");
       }
-      throw this.deadlock("nothing can wake them");
+    } finally {
+      this.looping = false;
     }
   }
 

@@ -6,6 +6,7 @@ import { COMPLETED, FAILED, SCHEDULED, type Task } from "./task";
 import { Op, Poll } from "./poll";
 import type { Context, Waker } from "./waker";
 import { WakerSet } from "./waker";
+import { currentTask } from "./current";
 
 /**
  * A handle to a spawned task.
@@ -77,6 +78,12 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
   /** @internal True while the task sits in the run queue: it will run before anything woken later. */
   get runnable(): boolean {
     return this.task.state === SCHEDULED;
+  }
+
+  /** The joining task was cancelled: forget its waker (a joiner that gave up must not pile up). */
+  drop(): void {
+    const t = currentTask();
+    if (t !== undefined) this.task.joiners?.delete(t as unknown as Waker);
   }
 
   describe(): string {

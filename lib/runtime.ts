@@ -121,15 +121,19 @@ export class Runtime {
    */
   async run(): Promise<void> {
     const d = this.driver;
-    await d.drive(() => d.liveCount === 0);
-    throwAll(d.reportFailures(true));
+    do {
+      await d.drive(() => d.liveCount === 0);
+      throwAll(d.reportFailures(true));
+    } while (d.liveCount > 0); // an onTaskError handler spawned more work
   }
 
   /** {@link run}, synchronously. Virtual clock only: a real clock would have to wait for the host. */
   runSync(): void {
     const d = this.driver;
-    d.driveSync(() => d.liveCount === 0);
-    throwAll(d.reportFailures(true));
+    do {
+      d.driveSync(() => d.liveCount === 0);
+      throwAll(d.reportFailures(true));
+    } while (d.liveCount > 0); // an onTaskError handler spawned more work
   }
 
   /** Spawn `body` and drive until it finishes; its value, or its error. Other tasks stay as they are. */

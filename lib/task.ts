@@ -335,8 +335,10 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
           }
           continue;
         }
-        mode = THROW; // rule 5
-        arg = new TypeError(notAFuture(y));
+        // Rule 5: the TypeError is thrown at that yield. It goes through a poll like any other
+        // answer, so a task that catches it in a loop still meets the budget.
+        this.fut = new ThrowAtYield(new TypeError(notAFuture(y)));
+        mode = POLL;
         continue;
       }
       if (code === RETURNED) {
@@ -449,6 +451,17 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
       this.joiners = undefined;
       joiners.wakeAll(); // wakes only enqueue: completion never recurses
     }
+  }
+}
+
+/** The answer to a yield of something that is not a future: its poll throws the TypeError. */
+class ThrowAtYield implements Future<never> {
+  constructor(private readonly error: TypeError) {}
+  poll(): Poll<never> {
+    throw this.error;
+  }
+  describe(): string {
+    return "a value that is not a future";
   }
 }
 

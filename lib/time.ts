@@ -11,7 +11,8 @@ import type { Runtime } from "./runtime";
 import { runningHost, type TaskHost } from "./task";
 import type { TimerEntry } from "./timer";
 import type { Context, Waker } from "./waker";
-import { addWaker } from "./waker";
+import { addWaker, isSharedWaker, removeWaker } from "./waker";
+import { currentTask } from "./current";
 
 function checkMs(what: string, ms: unknown): number {
   if (typeof ms !== "number" || Number.isNaN(ms) || ms < 0) {
@@ -63,6 +64,19 @@ abstract class Timed<T> extends Op<T> implements TimerEntry {
     if (this.index >= 0) (this.host as TaskHost).timers.disarm(this);
     this.waker = undefined;
   }
+
+  /**
+   * A waiter was cancelled. With one waiter (the usual case, whoever polled: a task or a
+   * combinator's child waker), disarm. When several tasks share this timer, forget only the
+   * cancelled task's waker and keep the timer for the rest.
+   */
+  protected leave(): void {
+    const t = currentTask();
+    if (!isSharedWaker(this.waker) || t === undefined) return this.disarm();
+    const rest = removeWaker(this.waker, t as unknown as Waker);
+    if (rest === undefined) this.disarm();
+    else this.waker = rest;
+  }
 }
 
 class Sleep extends Timed<void> {
@@ -79,7 +93,7 @@ class Sleep extends Timed<void> {
     return this.due(host, this.deadline, cx) ? READY_VOID : Poll.pending;
   }
   drop(): void {
-    this.disarm();
+    this.leave(); // other tasks may still wait on this same sleep
   }
   describe(): string {
     if (this.absolute) return `sleepUntil(${this.ms})`;
@@ -104,6 +118,7 @@ export function sleepUntil(deadline: number): Op<void> {
   if (typeof deadline !== "number" || Number.isNaN(deadline)) {
     throw new RangeError(`sleepUntil needs a deadline in ms, not ${describeValue(deadline)}`);
   }
+  if (!Number.isFinite(deadline)) throw new RangeError(`sleepUntil(${deadline}) would never end: use pending() to wait forever`);
   return new Sleep(deadline, true);
 }
 
@@ -298,7 +313,7 @@ class Tick extends Timed<number> {
     return Poll.pending;
   }
   drop(): void {
-    this.disarm();
+    this.leave();
   }
   describe(): string {
     return `interval(${this.interval.period}) tick`;

@@ -139,3 +139,21 @@ export function addWaker(held: Waker | undefined, next: Waker): Waker {
   }
   return new FanOutWaker([held, next]);
 }
+
+/**
+ * `held` without the waker for the task `gone` wakes: what a shared future keeps when one of its
+ * waiters is cancelled. `undefined` when nobody is left.
+ */
+export function removeWaker(held: Waker | undefined, gone: Waker): Waker | undefined {
+  if (held === undefined) return undefined;
+  if (held instanceof FanOutWaker) {
+    const rest = held.wakers.filter((w) => !w.willWake(gone));
+    return rest.length === 0 ? undefined : rest.length === 1 ? rest[0] : new FanOutWaker(rest);
+  }
+  return held.willWake(gone) ? undefined : held;
+}
+
+/** True when `held` came from {@link addWaker} joining the wakers of several tasks. */
+export function isSharedWaker(held: Waker | undefined): boolean {
+  return held instanceof FanOutWaker;
+}

@@ -118,9 +118,3 @@ export async function rejection(p: PromiseLike<unknown>): Promise<unknown> {
 /** The outcome of a join, as data: `{ value }` or `{ error }`. */
 export type Outcome<T> = { value: T } | { error: unknown };
 
-/**
- * `it.skip` for a spec that shows a known core bug (each use has a `// CORE BUG:` comment), so
- * the shared suite stays green. Run `CORE_BUGS=1 npx mocha 'spec/core/**'` to run them: each
- * must fail until its bug is fixed, and pass after.
- */
-export const itCoreBug: Mocha.PendingTestFunction | Mocha.TestFunction = process.env.CORE_BUGS ? it : it.skip;

@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { Runtime, run, sleep, spawn } from "../../lib/index";
 import type { TaskInfo } from "../../lib/index";
-import { itCoreBug, rejection, thrown, virtual } from "./helpers";
+import { rejection, thrown, virtual } from "./helpers";
 
 describe("rule 9: a task's error is its joiners', or run()'s, never lost", () => {
   it("ends only the failing task: the others run to completion", () => {
@@ -209,13 +209,13 @@ describe("rule 9: a task's error is its joiners', or run()'s, never lost", () =>
     expect(thrown(() => rt.runSync())).to.equal(boom);
   });
 
-  // CORE BUG: onTaskError runs at idle points (after the queue drained) and at the very end,
+  // Regression (was a core bug, now fixed): onTaskError runs at idle points (after the queue drained) and at the very end,
   // but the driver does not look at the queue again afterwards: a task the handler spawns (a
   // restart, a report) waits until the virtual clock jumped to the next timer (here t=10
   // instead of 0), waits for the next host timer on a real clock, and at the end of
   // runSync()/run() is left in the queue, never run. Fix: after reportFailures(), `continue`
   // the loop when the queue is not empty; in run()/runSync(), drive again while tasks are live.
-  itCoreBug("runs a task spawned by onTaskError before the virtual clock moves on", () => {
+  it("runs a task spawned by onTaskError before the virtual clock moves on", () => {
     const at: number[] = [];
     const rt: Runtime = virtual({
       onTaskError: () => {
@@ -234,7 +234,7 @@ describe("rule 9: a task's error is its joiners', or run()'s, never lost", () =>
     expect(at).to.deep.equal([0]);
   });
 
-  itCoreBug("does not finish runSync() with a task onTaskError has just spawned left unrun", () => {
+  it("does not finish runSync() with a task onTaskError has just spawned left unrun", () => {
     let restarted = false;
     const rt: Runtime = virtual({
       onTaskError: () => {
@@ -251,12 +251,12 @@ describe("rule 9: a task's error is its joiners', or run()'s, never lost", () =>
     expect(rt.metrics.live).to.equal(0);
   });
 
-  // CORE BUG: driveSync() does not mark the runtime as running (only drive() sets `looping`),
+  // Regression (was a core bug, now fixed): driveSync() does not mark the runtime as running (only drive() sets `looping`),
   // so an onTaskError handler — called from the loop's idle point — may call rt.runSync() and
   // re-enter it. The inner run finishes every task; the outer loop then does not re-check
   // done() and throws a DeadlockError listing 0 parked tasks. Fix: set `looping` in
   // driveSync() too (refusing re-entry), and re-check done() after reportFailures().
-  itCoreBug("never ends runSync() with a DeadlockError that lists no parked task, even if onTaskError drives the runtime", () => {
+  it("never ends runSync() with a DeadlockError that lists no parked task, even if onTaskError drives the runtime", () => {
     let inner: unknown = "not called";
     const rt: Runtime = virtual({
       onTaskError: () => {

@@ -3,7 +3,7 @@
 
 import { expect } from "chai";
 import { Runtime, now, run, runSync, sleep, sleepUntil, spawn, yieldNow } from "../../lib/index";
-import { itCoreBug, virtual } from "./helpers";
+import { virtual } from "./helpers";
 
 describe("time: sleep, sleepUntil and now", () => {
   describe("on a virtual clock", () => {
@@ -132,12 +132,12 @@ describe("time: sleep, sleepUntil and now", () => {
       expect(log).to.deep.equal(["a 10", "b 10", "c 10"]);
     });
 
-    // CORE BUG: a sleep polled by several tasks keeps one timer entry with a fan-out waker, but
+    // Regression (was a core bug, now fixed): a sleep polled by several tasks keeps one timer entry with a fan-out waker, but
     // Sleep.drop() (one waiter cancelled) disarms that entry for everyone: the other waiters are
     // never woken, and the runtime reports a deadlock. Fix: on drop, remove only the dropping
     // task's waker from the fan-out (currentTask() is the dropping task) and disarm the entry
     // only when no waiter is left — as FromPromise.drop does with its WakerSet.
-    itCoreBug("still wakes the other waiters of a shared sleep when one of them is cancelled", () => {
+    it("still wakes the other waiters of a shared sleep when one of them is cancelled", () => {
       const rt = virtual();
       const shared = sleep(10);
       const log: string[] = [];
