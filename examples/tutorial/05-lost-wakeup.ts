@@ -14,8 +14,8 @@
 // The exercise (docs/tutorial/05-the-lost-wake-up.md): fix the Sleep. The solution is at the
 // end: arrange the wake-up, either by giving the waker to a timer or by building on `sleep()`.
 
-import { DeadlockError, Op, Poll, RingQueue, now, runSync, sleep } from "../../lib/index";
-import type { Context, Future, TraceEvent, Waker } from "../../lib/index";
+import { DeadlockError, Op, Poll, RingQueue, Runtime, now, runSync, sleep, spawn } from "../../lib/index";
+import type { Context, Future, Operation, Waker } from "../../lib/index";
 import { timeline } from "../../lib/trace/index";
 
 interface Timer {
@@ -137,23 +137,29 @@ class WakefulForgetfulSleep extends Op<void> {
     return `ForgetfulSleep(${this.ms})`;
   }
 }
-const events: TraceEvent[] = [];
+function* napper(): Operation<void> {
+  yield* sleep(5); // a well-behaved sleep first, for contrast
+  yield* new WakefulForgetfulSleep(10);
+}
+const rt = new Runtime({ clock: "virtual", trace: true });
+rt.spawn(
+  function* () {
+    yield* spawn(napper(), { name: "napper" }); // main parks on the napper's JoinHandle
+  },
+  { name: "main" },
+);
 try {
-  runSync(
-    function* () {
-      yield* sleep(5); // a well-behaved sleep first, for contrast
-      yield* new WakefulForgetfulSleep(10);
-    },
-    { trace: (e) => void events.push(e) },
-  );
+  rt.runSync();
+  console.log("  finished (unexpected)");
 } catch (error) {
   if (!(error instanceof DeadlockError)) throw error;
+  console.log(`  rt.runSync() threw ${error.name}:`);
   console.log(`  ${error.message.split("\n").join("\n  ")}`);
-  console.log(`  error.tasks[0].lostWaker = ${error.tasks[0]?.lostWaker}`);
+  error.tasks.forEach((t, i) => console.log(`  err.tasks[${i}].lostWaker = ${String(t.lostWaker).padEnd(5)}  (#${t.id} "${t.name}", waits on ${t.waitsOn})`));
 }
-console.log("\n  The trace: sleep(5) parks, a timer fires and wakes it; ForgetfulSleep parks and nothing");
-console.log("  wakes it. (runSync then cancels what is left: the abort comes from outside any task.)\n");
-console.log(timeline(events).replace(/^/gm, "  "));
+console.log("\n  timeline(rt.trace): sleep(5) parks, its timer fires and wakes the napper; ForgetfulSleep");
+console.log("  parks, and nothing ever happens to the napper again.\n");
+console.log(timeline(rt.trace).replace(/^/gm, "  "));
 
 console.log("\n3. Solution: arrange the wake-up.");
 for (const blocking of [false, true]) {
@@ -163,13 +169,16 @@ for (const blocking of [false, true]) {
 }
 /** On wakeful, build on sleep(): it arms a timer with the task's waker. */
 class FixedSleep extends Op<void> {
-  private readonly inner: Op<void>;
+  private readonly inner: Future<void>;
   constructor(private readonly ms: number) {
     super();
     this.inner = sleep(ms);
   }
   poll(cx: Context): Poll<void> {
-    return this.inner.poll(cx);
+    return this.inner.poll(cx); // sleep() arms a timer with cx.waker: the wake-up is arranged
+  }
+  drop(): void {
+    this.inner.drop?.(); // our task was cancelled while waiting: take the timer out of the heap
   }
   describe(): string {
     return `FixedSleep(${this.ms})`;
