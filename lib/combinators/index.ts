@@ -12,11 +12,12 @@
 // - An outcome is returned only once every child has finished: losers and siblings are
 //   cancelled, and their finally blocks run to the end first.
 // - Cancelling the waiting task cancels every child and waits for them (`drop()` returns true).
-// - No child error is dropped. The first error decides (the same object is rethrown). Errors
-//   other than `CancelledError` that children throw while being cancelled are thrown too: alone,
-//   as themselves; with the deciding error or with each other, as one `AggregateError` (deciding
-//   error first). A JoinHandle body is joined, not owned: cancelling the combinator does not
-//   abort that task.
+// - No child error is dropped. The first error decides, and the same object is rethrown. Other
+//   errors (not `CancelledError`) that surface before every child has finished — a finally block
+//   that threw while being cancelled, a sibling that failed in the same instant, before it could
+//   be cancelled — are thrown too: alone, as themselves; with the deciding error or with each
+//   other, as one `AggregateError` (deciding error first). A JoinHandle body is joined, not
+//   owned: cancelling the combinator does not abort that task.
 // - There is no `tryJoin`: `join` already is tokio's `try_join!` (a failure is a thrown error and
 //   short-circuits); `allSettled` is the join that waits for every outcome.
 

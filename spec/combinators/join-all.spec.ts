@@ -135,6 +135,23 @@ describe("join and all", () => {
     expect((r.error as AggregateError).message).to.match(/^all\(\): 2 errors \(the first decided the outcome/);
   });
 
+  it("keeps a sibling's error when it failed in the same instant, before it could be cancelled", () => {
+    const e1 = new Boom("one");
+    const e2 = new Boom("two");
+    const r = outcome(() =>
+      join(
+        function* () {
+          throw e1;
+        },
+        function* () {
+          throw e2;
+        },
+      ),
+    );
+    expect(r.error).to.be.instanceOf(AggregateError);
+    expect((r.error as AggregateError).errors).to.deep.equal([e1, e2]);
+  });
+
   it("joins its children's errors: the runtime does not report them again as unobserved failures", () => {
     const rt = virtual();
     let caught: unknown;
