@@ -154,9 +154,8 @@ class FromPromise<T> extends Op<T> {
   }
 
   drop(): void {
-    const t = currentTask();
-    if (t !== undefined) this.wakers.delete(t as unknown as import("./waker").Waker);
-    if (this.wakers.size === 0) this.uncount();
+    this.wakers.leave(currentTask() as unknown as Waker | undefined);
+    if (this.wakers.size === 0) this.uncount(); // nobody waits: no longer outside work we wait for
   }
 
   describe(): string {

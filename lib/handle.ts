@@ -82,8 +82,7 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
 
   /** The joining task was cancelled: forget its waker (a joiner that gave up must not pile up). */
   drop(): void {
-    const t = currentTask();
-    if (t !== undefined) this.task.joiners?.delete(t as unknown as Waker);
+    this.task.joiners?.leave(currentTask() as unknown as Waker | undefined);
   }
 
   describe(): string {

@@ -88,6 +88,19 @@ export class WakerSet {
     }
   }
 
+  /**
+   * A waiter was cancelled (its future's `drop()`), and a drop does not say whose waker it was.
+   * With one waker held — whoever polled, a task or a combinator's child waker — forget it; with
+   * several (a future shared by tasks), forget the cancelled task's, `current`.
+   */
+  leave(current: Waker | undefined): void {
+    if (this.many === undefined) {
+      this.one = undefined;
+      return;
+    }
+    if (current !== undefined) this.delete(current);
+  }
+
   get size(): number {
     return this.one !== undefined ? 1 : this.many === undefined ? 0 : this.many.length;
   }

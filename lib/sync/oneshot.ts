@@ -130,8 +130,7 @@ export class OneshotReceiver<T> extends Op<T> {
 
   /** Cancelled while waiting: forget this task's waker (nothing else was taken). */
   drop(): void {
-    const task = currentTask();
-    if (task !== undefined) this.core.waiting.delete(task as unknown as Waker);
+    this.core.waiting.leave(currentTask() as unknown as Waker | undefined);
   }
 
   describe(): string {
