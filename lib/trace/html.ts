@@ -6,7 +6,7 @@
 import type { TraceEvent } from "../events";
 import { describeValue } from "../poll";
 import { checkEvents, formatTime } from "./lanes";
-import { DONE, type Moves, movesOf, NOT_SPAWNED, PARKED, READY, RUNNING } from "./moves";
+import { DONE, type Moves, movesOf, NOT_SPAWNED, PARKED, READY, replayStates, RUNNING } from "./moves";
 import { COL_W, escapeHtml, LABEL_W, lanesSvg } from "./svg";
 
 /** Options of {@link htmlTimeline}. @public */
@@ -66,7 +66,7 @@ ${lanesSvg(list, m)}
 <table class="now" id="now">
 <thead><tr><th>task</th><th>state</th><th>last move</th></tr></thead>
 <tbody>
-${m.lanes.map((lane, i) => `<tr data-lane="${i}"><td class="label">${escapeHtml(lane.label)}</td><td class="state">${escapeHtml(stateWords(m, list, n, i))}</td><td class="last">${escapeHtml(lastMove(m, n, i))}</td></tr>`).join("\n")}
+${finalRows(m, list)}
 </tbody>
 </table>
 <footer>
@@ -80,17 +80,35 @@ ${m.lanes.map((lane, i) => `<tr data-lane="${i}"><td class="label">${escapeHtml(
 `;
 }
 
-/** What the page's script needs: lane labels, each move, and the lane states before each move. */
+/** What the page's script needs: lane labels, and each move with the lane states it changes. */
 function dataOf(m: Moves, list: readonly TraceEvent[]): unknown {
   return {
     geometry: { labelWidth: LABEL_W, columnWidth: COL_W },
     lanes: m.lanes.map((l) => l.label),
     moves: m.moves.map((mv) => {
       const last = list[mv.last] as TraceEvent;
-      return [formatTime(mv.t), mv.lane, mv.full, mv.causeLane, mv.causeText ?? null, last.kind === "park" ? (last.detail ?? "a future") : null];
+      return [formatTime(mv.t), mv.lane, mv.full, mv.causeLane, mv.causeText ?? null, last.kind === "park" ? (last.detail ?? "a future") : null, mv.changes];
     }),
-    states: m.states.map((s) => s.join("")),
   };
+}
+
+/** The table rows as they stand at the end of the run (the script rewrites them while replaying). */
+function finalRows(m: Moves, list: readonly TraceEvent[]): string {
+  let final: readonly number[] = [];
+  replayStates(m, (k, state) => {
+    if (k === m.moves.length) final = state.slice();
+  });
+  const last: string[] = m.lanes.map(() => "");
+  const waits: string[] = m.lanes.map(() => "a future");
+  for (const mv of m.moves) {
+    last[mv.lane] = mv.full;
+    if (mv.causeLane >= 0) last[mv.causeLane] = mv.causeText as string;
+    const e = list[mv.last] as TraceEvent;
+    if (e.kind === "park") waits[mv.lane] = e.detail ?? "a future";
+  }
+  return m.lanes
+    .map((lane, i) => `<tr data-lane="${i}"><td class="label">${escapeHtml(lane.label)}</td><td class="state">${escapeHtml(stateWords(final[i] as number, waits[i] as string))}</td><td class="last">${escapeHtml(last[i] as string)}</td></tr>`)
+    .join("\n");
 }
 
 /** JSON that cannot close the script element it sits in. */
@@ -105,28 +123,9 @@ function readout(m: Moves, k: number): string {
   return `move ${k} of ${m.moves.length} · t=${formatTime(mv.t)} ms · ${m.lanes[mv.lane]?.label}: ${mv.full}`;
 }
 
-/** A lane's state once `k` moves have happened, in words (the script computes the same). */
-function stateWords(m: Moves, list: readonly TraceEvent[], k: number, lane: number): string {
-  const s = (m.states[k] as number[])[lane];
-  if (s === PARKED) {
-    for (let j = k - 1; j >= 0; j--) {
-      const mv = m.moves[j];
-      if (mv?.lane !== lane) continue;
-      const last = list[mv.last] as TraceEvent;
-      if (last.kind === "park") return `parked on ${last.detail ?? "a future"}`;
-    }
-    return "parked";
-  }
-  return s === NOT_SPAWNED ? "not spawned yet" : s === READY ? "ready to run" : s === RUNNING ? "running" : s === DONE ? "finished" : "";
-}
-
-function lastMove(m: Moves, k: number, lane: number): string {
-  for (let j = k - 1; j >= 0; j--) {
-    const mv = m.moves[j];
-    if (mv?.lane === lane) return mv.full;
-    if (mv?.causeLane === lane) return mv.causeText as string;
-  }
-  return "";
+/** A lane's state in words (the script says the same while replaying). */
+function stateWords(s: number, waitsOn: string): string {
+  return s === PARKED ? `parked on ${waitsOn}` : s === NOT_SPAWNED ? "not spawned yet" : s === READY ? "ready to run" : s === RUNNING ? "running" : s === DONE ? "finished" : "";
 }
 
 const LEGEND = [
@@ -207,19 +206,30 @@ const SCRIPT = `
   var labels = document.getElementById("labels");
   chart.addEventListener("scroll", function () { labels.setAttribute("transform", "translate(" + chart.scrollLeft + ",0)"); });
   function x(k) { return g.labelWidth + k * g.columnWidth + g.columnWidth / 2; }
-  function laneWords(k, lane) {
-    var s = Number(data.states[k].charAt(lane));
-    if (s !== 3) return STATE[s];
-    for (var j = k - 1; j >= 0; j--) if (data.moves[j][1] === lane && data.moves[j][5] !== null) return "parked on " + data.moves[j][5];
-    return "parked";
+  // Each lane's state, last move and what it is parked on, before move k: replayed from the
+  // moves (cached, so stepping forward costs only the moves in between).
+  var at = 0, state, last, waits;
+  function reset() {
+    at = 0;
+    state = data.lanes.map(function () { return 0; });
+    last = data.lanes.map(function () { return ""; });
+    waits = data.lanes.map(function () { return "a future"; });
   }
-  function lastMove(k, lane) {
-    for (var j = k - 1; j >= 0; j--) {
-      var mv = data.moves[j];
-      if (mv[1] === lane) return mv[2];
-      if (mv[3] === lane) return mv[4];
+  function replayTo(k) {
+    if (k < at) reset();
+    for (; at < k; at++) {
+      var mv = data.moves[at];
+      var c = mv[6];
+      for (var j = 0; j < c.length; j += 2) state[c[j]] = c[j + 1];
+      last[mv[1]] = mv[2];
+      if (mv[3] >= 0) last[mv[3]] = mv[4];
+      if (mv[5] !== null) waits[mv[1]] = mv[5];
     }
-    return "";
+  }
+  reset();
+  function laneWords(lane) {
+    var s = state[lane];
+    return s === 3 ? "parked on " + waits[lane] : STATE[s];
   }
   function show(k) {
     k = Math.max(0, Math.min(n, k));
@@ -248,9 +258,10 @@ const SCRIPT = `
       var cx = x(k - 1);
       if (cx < chart.scrollLeft + g.labelWidth || cx > chart.scrollLeft + chart.clientWidth - 40) chart.scrollLeft = Math.max(0, cx - chart.clientWidth / 2);
     }
+    replayTo(k);
     for (var r = 0; r < rows.length; r++) {
-      rows[r].querySelector(".state").textContent = laneWords(k, r);
-      rows[r].querySelector(".last").textContent = lastMove(k, r);
+      rows[r].querySelector(".state").textContent = laneWords(r);
+      rows[r].querySelector(".last").textContent = last[r];
       var mvk = k > 0 ? data.moves[k - 1] : null;
       rows[r].classList.toggle("changed", mvk !== null && (mvk[1] === r || mvk[3] === r));
     }

@@ -1,8 +1,10 @@
 // Moves: a trace read as a sequence of things a reader follows one at a time (a poll with its
-// outcome, a wake, a spawn, a timer), each placed in its task's lane, with every lane's state
-// (not spawned, ready, running, parked, done) before it. The text timeline prints one row per
+// outcome, a wake, a spawn, a timer), each placed in its task's lane, with the lane states
+// (not spawned, ready, running, parked, done) it changes. The text timeline prints one row per
 // move; the HTML page draws one column per move and its slider steps through them.
-// Invariant: every event belongs to exactly one move, and moves keep the events' order.
+// Invariant: every event belongs to exactly one move, and moves keep the events' order. A move
+// records only the (at most two) lanes it changes, so reading a trace costs O(events), however
+// many tasks it has.
 
 import type { TraceEvent } from "../events";
 import { type Lane, lanesOf } from "./lanes";
@@ -31,13 +33,27 @@ export interface Move {
   /** The lane of the task that caused it (a spawn or wake from another task), or -1. */
   readonly causeLane: number;
   readonly causeText: string | undefined;
+  /** The lane states it sets, as pairs: lane, state, lane, state. */
+  readonly changes: readonly number[];
 }
 
 export interface Moves {
   readonly lanes: Lane[];
   readonly moves: Move[];
-  /** `states[k][lane]`: the lane's state before move k; `states[moves.length]` is the final one. */
-  readonly states: number[][];
+}
+
+/**
+ * Walk the lane states: `visit(k, state)` sees every lane's state before move k, for k = 0 …
+ * moves.length (the last call is the final state). `state` is reused from call to call.
+ */
+export function replayStates(m: Moves, visit: (k: number, state: readonly number[]) => void): void {
+  const state = m.lanes.map(() => NOT_SPAWNED);
+  for (let k = 0; k < m.moves.length; k++) {
+    visit(k, state);
+    const c = (m.moves[k] as Move).changes;
+    for (let j = 0; j < c.length; j += 2) state[c[j] as number] = c[j + 1] as number;
+  }
+  visit(m.moves.length, state);
 }
 
 /**
@@ -50,7 +66,6 @@ export function movesOf(events: readonly TraceEvent[], compact: boolean): Moves 
   const laneOf = new Map<number, number>();
   lanes.forEach((lane, i) => laneOf.set(lane.id, i));
   const state: number[] = lanes.map(() => NOT_SPAWNED);
-  const states: number[][] = [];
   const moves: Move[] = [];
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as TraceEvent;
@@ -70,17 +85,21 @@ export function movesOf(events: readonly TraceEvent[], compact: boolean): Moves 
     const lane = laneOf.get(e.task) as number;
     const cause = causeText(e);
     const causeLane = cause === undefined ? -1 : (laneOf.get(e.by as number) as number);
-    states.push(state.slice());
-    moves.push({ first, last: i, t: e.t, lane, text, full, tail, causeLane, causeText: cause });
-    if (causeLane >= 0 && state[causeLane] !== DONE) {
+    const changes: number[] = [];
+    if (causeLane >= 0 && state[causeLane] !== DONE && state[causeLane] !== RUNNING) {
       // A spawn or wake happens inside the causing task's step: it is running. (Not when a
       // finished task wakes its joiners, which comes just after its own "complete".)
       state[causeLane] = RUNNING;
+      changes.push(causeLane, RUNNING);
     }
-    state[lane] = stateAfter(events[i] as TraceEvent, state[lane] as number);
+    const after = stateAfter(events[i] as TraceEvent, state[lane] as number);
+    if (after !== state[lane]) {
+      state[lane] = after;
+      changes.push(lane, after);
+    }
+    moves.push({ first, last: i, t: e.t, lane, text, full, tail, causeLane, causeText: cause, changes });
   }
-  states.push(state.slice());
-  return { lanes, moves, states };
+  return { lanes, moves };
 }
 
 /** A lane's state once `e` (the last event of its move) has happened. */

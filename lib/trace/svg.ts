@@ -5,7 +5,7 @@
 
 import type { TraceEvent } from "../events";
 import { formatTime } from "./lanes";
-import { type Moves, PARKED, READY, RUNNING } from "./moves";
+import { type Moves, NOT_SPAWNED, PARKED, READY, RUNNING } from "./moves";
 
 export const LABEL_W = 180;
 export const COL_W = 28;
@@ -25,7 +25,7 @@ export function markClass(first: TraceEvent, last: TraceEvent): string {
 
 /** The SVG drawing of `moves` (the page's chart). */
 export function lanesSvg(events: readonly TraceEvent[], m: Moves): string {
-  const { lanes, moves, states } = m;
+  const { lanes, moves } = m;
   const width = LABEL_W + Math.max(1, moves.length) * COL_W + COL_W;
   const height = TOP + lanes.length * LANE_H + 8;
   const x = (k: number) => LABEL_W + k * COL_W + COL_W / 2;
@@ -48,21 +48,23 @@ export function lanesSvg(events: readonly TraceEvent[], m: Moves): string {
     out.push(`<g class="tick" data-k="${k}"><line x1="${cx}" y1="${TOP - 8}" x2="${cx}" y2="${height - 8}"/><text x="${cx + 3}" y="${TOP - 14}">t=${escapeHtml(formatTime(mv.t))}</text></g>`);
   });
 
-  // Each lane's state after each move, from that move's column to the next.
+  // Each lane's state line: from the move that set the state to the move that changed it again
+  // (data-k and data-k2: the first and last move it covers).
   const cls: Record<number, string> = { [READY]: "ready", [RUNNING]: "running", [PARKED]: "parked" };
-  lanes.forEach((_, i) => {
-    for (let k = 0; k < moves.length; k++) {
-      const s = (states[k + 1] as number[])[i] as number;
-      const c = cls[s];
-      if (c === undefined) continue;
-      // Join equal states into one segment.
-      let j = k;
-      while (j + 1 < moves.length && (states[j + 2] as number[])[i] === s) j++;
-      const x2 = j + 1 < moves.length ? x(j + 1) : x(j) + COL_W / 2;
-      out.push(`<line class="state ${c}" data-k="${k}" data-k2="${j}" x1="${x(k)}" y1="${y(i)}" x2="${x2}" y2="${y(i)}"/>`);
-      k = j;
+  const since = lanes.map(() => ({ state: NOT_SPAWNED, from: -1 }));
+  const segment = (lane: number, to: number, x2: number) => {
+    const { state, from } = since[lane] as { state: number; from: number };
+    const c = cls[state];
+    if (c !== undefined && from >= 0) out.push(`<line class="state ${c}" data-k="${from}" data-k2="${to}" x1="${x(from)}" y1="${y(lane)}" x2="${x2}" y2="${y(lane)}"/>`);
+  };
+  moves.forEach((mv, k) => {
+    for (let j = 0; j < mv.changes.length; j += 2) {
+      const lane = mv.changes[j] as number;
+      segment(lane, k - 1, x(k));
+      since[lane] = { state: mv.changes[j + 1] as number, from: k };
     }
   });
+  lanes.forEach((_, lane) => segment(lane, moves.length - 1, x(moves.length - 1) + COL_W / 2));
 
   // Arrows from the waker's lane, then the marks on top.
   moves.forEach((mv, k) => {

@@ -5,7 +5,7 @@
 
 import type { TraceEvent } from "../events";
 import { checkEvents, formatTime } from "./lanes";
-import { type Move, movesOf, NOT_SPAWNED, PARKED, READY, RUNNING, DONE } from "./moves";
+import { type Move, movesOf, NOT_SPAWNED, PARKED, READY, replayStates, RUNNING, DONE } from "./moves";
 
 /** How {@link timeline} lays out the chart. @public */
 export interface TimelineOptions {
@@ -52,39 +52,60 @@ export function timeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>, o
   if (typeof maxRows !== "number" || !(maxRows >= 1)) throw new RangeError(`timeline() maxRows must be ≥ 1, not ${String(maxRows)}`);
   if (list.length === 0) return "(no trace events: was the runtime created with { trace: true }?)";
 
-  const { lanes, moves, states } = movesOf(list, options.compact ?? true);
+  const m = movesOf(list, options.compact ?? true);
+  const { lanes, moves } = m;
+  const first = moves.length > maxRows ? moves.length - maxRows : 0;
+
+  // The idle marks of the shown rows (earlier rows are replayed, not kept).
+  const marks: string[][] = [];
+  replayStates(m, (k, state) => {
+    if (k >= first && k < moves.length) marks.push(state.map((s) => MARK[s] as string));
+  });
   /** What lane `i` shows in row `r`: its text, the cause's text, or its state's mark. */
   const cell = (r: number, i: number): { text: string; tail: number } => {
-    const m = moves[r] as Move;
-    if (m.lane === i) return m;
-    if (m.causeLane === i) return { text: m.causeText as string, tail: 0 };
-    return { text: MARK[(states[r] as number[])[i] as number] as string, tail: 0 };
+    const mv = moves[r] as Move;
+    if (mv.lane === i) return mv;
+    if (mv.causeLane === i) return { text: mv.causeText as string, tail: 0 };
+    return { text: (marks[r - first] as string[])[i] as string, tail: 0 };
   };
-  const colWidth = lanes.map((lane, i) => {
-    let w = lane.label.length;
-    for (const m of moves) {
-      if (m.lane === i && m.text.length > w) w = m.text.length;
-      if (m.causeLane === i && (m.causeText as string).length > w) w = (m.causeText as string).length;
-    }
-    return Math.min(w, width);
-  });
 
-  const first = moves.length > maxRows ? moves.length - maxRows : 0;
-  const times = moves.map((m) => formatTime(m.t));
-  const tWidth = Math.max(1, ...times.map((s) => s.length));
+  // Lanes wide enough for what the shown rows write in them; when rows were left out, lanes
+  // that are blank in every shown row (finished, or not yet spawned) are left out too.
+  const widths = lanes.map((lane) => lane.label.length);
+  const active = lanes.map(() => first === 0);
+  for (let r = first; r < moves.length; r++) {
+    const mv = moves[r] as Move;
+    active[mv.lane] = true;
+    widths[mv.lane] = Math.max(widths[mv.lane] as number, mv.text.length);
+    if (mv.causeLane >= 0) {
+      active[mv.causeLane] = true;
+      widths[mv.causeLane] = Math.max(widths[mv.causeLane] as number, (mv.causeText as string).length);
+    }
+    const row = marks[r - first] as string[];
+    for (let i = 0; i < row.length; i++) if (row[i] !== " ") active[i] = true;
+  }
+  const shown = lanes.map((_, i) => i).filter((i) => active[i]);
+  const colWidth = (i: number) => Math.min(widths[i] as number, width);
+
+  const times = moves.map((mv, r) => (r >= first ? formatTime(mv.t) : ""));
+  const tWidth = Math.max(1, ...times.slice(first).map((s) => s.length));
   const line = (t: string, cells: string[]) => `${t.padStart(tWidth)} │ ${cells.join("  ")}`.replace(/\s+$/, "");
   const out: string[] = [];
-  out.push(line("t", lanes.map((lane, i) => fit({ text: lane.label, tail: 0 }, colWidth[i] as number))));
-  out.push(`${"─".repeat(tWidth)}─┼─${colWidth.map((w) => "─".repeat(w)).join("──")}`);
-  if (first > 0) out.push(line("", [`… ${first} earlier row${first === 1 ? "" : "s"} not shown`]));
+  out.push(line("t", shown.map((i) => fit({ text: (lanes[i] as { label: string }).label, tail: 0 }, colWidth(i)))));
+  out.push(`${"─".repeat(tWidth)}─┼─${shown.map((i) => "─".repeat(colWidth(i))).join("──")}`);
+  if (first > 0) {
+    const hidden = lanes.length - shown.length;
+    const idle = hidden === 0 ? "" : ` (and ${hidden} task${hidden === 1 ? "" : "s"} with no part in the rows below)`;
+    out.push(line("", [`… ${first} earlier row${first === 1 ? "" : "s"} not shown${idle}`]));
+  }
   const used = new Set<string>();
   let shownT: string | undefined = undefined;
   for (let r = first; r < moves.length; r++) {
     const t = times[r] as string;
-    const cells = lanes.map((_, i) => {
+    const cells = shown.map((i) => {
       const c = cell(r, i);
       if (c.text.length <= 1) used.add(c.text);
-      return fit(c, colWidth[i] as number);
+      return fit(c, colWidth(i));
     });
     out.push(line(t === shownT ? "" : t, cells));
     shownT = t;

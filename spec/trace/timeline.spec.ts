@@ -94,14 +94,19 @@ describe("trace: timeline(events)", () => {
     expect(chart).to.include("poll sle… → park");
   });
 
-  it("keeps only the last maxRows rows and says how many it left out", () => {
+  it("keeps only the last maxRows rows, and only the lanes with a part in them, saying what it left out", () => {
     const events = richTrace();
     const all = rowsOf(timeline(events, { legend: false }));
-    const tail = rowsOf(timeline(events, { maxRows: 3, legend: false }));
+    const chart = timeline(events, { maxRows: 3, legend: false });
+    const tail = rowsOf(chart);
     expect(tail).to.have.length(4);
-    expect(tail[0]).to.include(`… ${all.length - 3} earlier rows not shown`);
-    expect(tail.slice(1).map((r) => r.slice(r.indexOf("│")))).to.deep.equal(all.slice(-3).map((r) => r.slice(r.indexOf("│"))));
+    expect(tail[0]).to.include(`… ${all.length - 3} earlier rows not shown (and 2 tasks with no part in the rows below)`);
+    expect([...(chart.split("\n")[0] as string).matchAll(/#\d+( \w+)?/g)].map((m) => m[0].trim())).to.deep.equal(["#1 main", "#3 child0"]);
+    expect(cellOf(chart, tail[1] as string, 0)).to.equal("woken by #3");
+    expect(cellOf(chart, tail[1] as string, 1)).to.equal("wake #1");
+    expect(tail.slice(2).map((r) => cellOf(chart, r, 0))).to.deep.equal(['poll join task #3 "ch… → Ready', "complete"]);
     expect(tail[1]?.split("│")[0]?.trim()).to.equal("15"); // the first shown row carries its time
+    expect(timeline(events, { maxRows: 1000 })).to.equal(timeline(events)); // nothing cut: every lane stays
   });
 
   it("explains only the marks it used in the legend", () => {
