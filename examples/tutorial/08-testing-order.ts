@@ -1,61 +1,67 @@
-// tutorial 08 · testing scheduling order: find the interleaving that breaks a program.
+// tutorial 08 · testing scheduling order: find the interleaving that loses an update.
 //
-// Two tasks withdraw 80 from a balance of 100. "quick" checks the balance, yields (think: an
-// `await` on a database), then subtracts. "slow" first does two steps of other work, then
-// checks and subtracts without yielding. Under FIFO — the order wakeful uses by default — quick
-// finishes before slow checks, so the balance never goes negative, and a test run once passes.
+// Two tasks each add 1 to a shared counter: read it, yield (think: an `await` on a database
+// between the read and the write), write what they read plus one. Task B first does two steps
+// of other work. Under FIFO — the order wakeful uses by default — A writes before B reads, the
+// counter ends at 2, and a test that runs the program once passes.
 //
-// wakeful/testing runs the same test under many schedules (which ready task runs at each
-// moment two or more are ready), finds one where both tasks see 100, shrinks it to the fewest
-// deviations from FIFO, and reports a token that replays exactly that run, with its timeline.
-// Then we fix the bug (check again after the yield) and exhaust every schedule with dfs.
+// wakeful/testing runs the same test under many schedules (which ready task runs at each moment
+// two or more are ready). `check` explores with a fixed seed, finds a schedule where both tasks
+// read 0, shrinks it to the fewest deviations from FIFO, and throws a report holding the error,
+// a token that replays exactly that run, and its timeline. We replay the token with `explore`,
+// then fix the bug (read and write in one step) and exhaust every schedule with dfs.
 //
 // Notice: the failing schedule is plain data — a list of choices — so it can be shrunk,
 // printed, replayed and kept as a regression test. docs/TESTING.md has the whole workflow.
 
-import { Runtime, yieldNow } from "../../lib/index";
-import type { Operation } from "../../lib/index";
-import { explore } from "../../lib/testing/index";
+import { yieldNow } from "../../lib/index";
+import type { Operation, Runtime } from "../../lib/index";
+import { CounterexampleError, check, explore } from "../../lib/testing/index";
 
-function withdrawTest(fixed: boolean) {
+/** The schedule test: spawn the tasks (fresh state every run) and return the final check. */
+function counterTest(fixed: boolean) {
   return (rt: Runtime) => {
-    let balance = 100;
-    function* quick(): Operation<void> {
-      if (balance >= 80) {
-        yield* yieldNow(); // the check and the write are in different steps: the race
-        if (!fixed || balance >= 80) balance -= 80;
+    let counter = 0;
+    function* increment(otherWork: number): Operation<void> {
+      for (let i = 0; i < otherWork; i++) yield* yieldNow();
+      if (fixed) {
+        yield* yieldNow();
+        counter += 1; // read and write in one step: nothing can run in between
+        return;
       }
+      const seen = counter; // read
+      yield* yieldNow(); // another task may run here…
+      counter = seen + 1; // …and this write overwrites what it did
     }
-    function* slow(): Operation<void> {
-      yield* yieldNow();
-      yield* yieldNow();
-      if (balance >= 80) balance -= 80;
-    }
-    rt.spawn(quick(), { name: "quick" });
-    rt.spawn(slow(), { name: "slow" });
+    rt.spawn(increment(0), { name: "A" });
+    rt.spawn(increment(2), { name: "B" });
     return () => {
-      if (balance < 0) throw new Error(`balance went negative: ${balance}`);
+      if (counter !== 2) throw new Error(`lost update: counter is ${counter}, expected 2`);
     };
   };
 }
 
 console.log("1. Run once, FIFO:");
-const once = explore(withdrawTest(false), { runs: 1 });
+const once = explore(counterTest(false), { runs: 1 });
 console.log(`  ${once.ok ? "passes" : "fails"} (${once.schedules} schedule tried)`);
 
-console.log("\n2. Explore schedules:");
-const found = explore(withdrawTest(false), { runs: 200 });
-const failure = found.failure;
-if (failure === undefined) throw new Error("expected the race to be found");
-console.log(`  fails: ${(failure.error as Error).message}`);
-console.log(`  shrunk schedule: { choices: ${JSON.stringify(failure.schedule.choices)} }  replay token: ${failure.token}`);
-console.log("  the run, as a timeline:\n");
-console.log(failure.timeline.replace(/^/gm, "    "));
+console.log("\n2. check(test, { seed: 42, runs: 200 }) throws this report:\n");
+let token = "";
+try {
+  check(counterTest(false), { seed: 42, runs: 200 });
+  console.log("  passed (unexpected)");
+} catch (error) {
+  if (!(error instanceof CounterexampleError)) throw error;
+  token = error.failure.token;
+  console.log(error.message.replace(/^(?=.)/gm, "  "));
+}
 
-console.log("\n3. Replay the token: the same failure, every time:");
-const again = explore(withdrawTest(false), { replay: failure.token });
-console.log(`  ${again.ok ? "passes (?)" : `fails again: ${(again.failure?.error as Error).message}`}`);
+console.log(`\n3. Replay the token ${token}: the same run, every time:`);
+for (let i = 1; i <= 3; i++) {
+  const again = explore(counterTest(false), { replay: token });
+  console.log(`  replay ${i}: ${again.ok ? "passes (?)" : (again.failure?.error as Error).message}`);
+}
 
-console.log("\n4. The fix (check again after the yield), every schedule explored:");
-const all = explore(withdrawTest(true), { strategy: "dfs" });
-console.log(`  ${all.ok ? "passes" : "fails"} under all ${all.schedules} schedules`);
+console.log("\n4. The fix (read and write in one step), every schedule explored with dfs:");
+const all = explore(counterTest(true), { strategy: "dfs" });
+console.log(`  ${all.ok ? "passes" : "fails"} under all ${all.schedules} schedules (exhausted: ${all.exhausted})`);
