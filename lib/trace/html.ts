@@ -70,7 +70,7 @@ ${finalRows(m, list)}
 </tbody>
 </table>
 <footer>
-<p>${LEGEND}</p>
+<p class="legend">${LEGEND}</p>
 <p>Made by <code>htmlTimeline()</code> from <code>wakeful/trace</code>. Hover a mark for its details; drag the slider (or use ← →) to replay the run one move at a time.</p>
 </footer>
 <script type="application/json" id="trace-data">${scriptJson(dataOf(m, list))}</script>
@@ -135,9 +135,14 @@ const LEGEND = [
   `<svg width="18" height="18" aria-hidden="true"><g class="mark poll ready" transform="translate(9,9)"><rect x="-7" y="-6" width="14" height="12" rx="3"/></g></svg> poll → Ready`,
   `<svg width="18" height="18" aria-hidden="true"><g class="mark poll park" transform="translate(9,9)"><rect x="-7" y="-6" width="14" height="12" rx="3"/></g></svg> poll → Pending, park`,
   `<svg width="18" height="18" aria-hidden="true"><g class="mark poll requeued" transform="translate(9,9)"><rect x="-7" y="-6" width="14" height="12" rx="3"/></g></svg> poll → requeued`,
+  `<svg width="18" height="18" aria-hidden="true"><g class="mark poll threw" transform="translate(9,9)"><rect x="-7" y="-6" width="14" height="12" rx="3"/></g></svg> poll → threw`,
+  `<svg width="18" height="18" aria-hidden="true"><g class="mark spawn" transform="translate(9,9)"><circle r="5"/></g></svg> spawn`,
   `<svg width="18" height="18" aria-hidden="true"><g class="mark timer" transform="translate(9,9)"><path d="M0,-7 L7,0 L0,7 L-7,0 z"/></g></svg> timer fires`,
+  `<svg width="18" height="18" aria-hidden="true"><g class="mark complete" transform="translate(9,9)"><circle r="7"/><path class="glyph" d="M-3.5,0 L-1,3 L4,-3"/></g></svg> complete`,
+  `<svg width="18" height="18" aria-hidden="true"><g class="mark fail" transform="translate(9,9)"><circle r="7"/><path class="glyph" d="M-3,-3 L3,3 M3,-3 L-3,3"/></g></svg> fail`,
+  `<svg width="18" height="18" aria-hidden="true"><g class="mark cancel" transform="translate(9,9)"><circle r="7"/><path class="glyph" d="M-3,-3 L3,3 M3,-3 L-3,3"/></g></svg> cancelled`,
   `<svg width="34" height="12" aria-hidden="true"><line class="cause" x1="2" y1="6" x2="26" y2="6" marker-end="url(#arrow)"/></svg> wake / spawn by another task`,
-].join(" &nbsp; ");
+].map((item) => `<span class="item">${item}</span>`).join(" ");
 
 const STYLE = `
 :root { color-scheme: light; --ink: #1d2430; --muted: #5d6878; --band: #f7f9fc; --band2: #eef2f7; --run: #2f6fdf; --ready: #8f9bad; --park: #c58b12; }
@@ -185,6 +190,8 @@ table.now td.state, table.now td.last { font-family: ui-monospace, "DejaVu Sans 
 table.now tr.changed td { background: #fff6d8; }
 footer { margin-top: 16px; color: var(--muted); font-size: 12.5px; }
 footer svg { vertical-align: middle; overflow: visible; margin: 0 3px 0 8px; }
+footer p.legend { line-height: 2; }
+footer .item { white-space: nowrap; margin-right: 10px; }
 .empty { color: var(--muted); }
 `;
 
