@@ -218,13 +218,13 @@ describe("wakeful/node spawnBlocking", function () {
     });
 
     it("an idle pool does not keep the process alive", async function () {
-      this.timeout(90_000); // a fresh node compiling lib/ with ts-node: slow on a busy machine
+      this.timeout(60_000);
       const script = `
         const { run } = require(${JSON.stringify(join(__dirname, "../../lib/index"))});
         const { spawnBlocking } = require(${JSON.stringify(join(__dirname, "../../lib/node/index"))});
         run(() => spawnBlocking(${JSON.stringify(JOBS)}, "add", 40, 2)).then((v) => console.log("got", v));`;
       const r = await new Promise<{ error: Error | null; stdout: string }>((resolve) => {
-        execFile(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { encoding: "utf8", timeout: 80_000, cwd: join(__dirname, "../..") }, (error, stdout) =>
+        execFile(process.execPath, ["-r", join(__dirname, "../../scripts/register.js"), "-e", script], { encoding: "utf8", timeout: 50_000, cwd: join(__dirname, "../..") }, (error, stdout) =>
           resolve({ error, stdout }),
         );
       });
