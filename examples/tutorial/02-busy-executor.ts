@@ -49,7 +49,7 @@ class BusyExecutor {
         if (task.poll(noopContext).ready) this.ready++;
         else this.queue.push(task); // still Pending: poll it again next lap
       }
-      now();
+      if (this.queue.length > 0) now(); // time passes before the next lap
     }
   }
 }
