@@ -5,16 +5,15 @@
 
 import { CancelledError } from "../errors";
 import { JoinHandle } from "../handle";
-import { Op, Poll, describeValue } from "../poll";
+import { Poll, describeValue, type Op } from "../poll";
 import { currentTask } from "../current";
 import { COMPLETED, CANCELLED, errorText, type Task } from "../task";
 import type { Context, Waker } from "../waker";
 import { WakerSet } from "../waker";
-import { OutsideWait } from "./outside";
+import { HostOp } from "./outside";
 
 /** The future of {@link abortSignalFuture}: never ready with a value. */
-class AbortOp extends Op<never> {
-  private readonly wait = new OutsideWait();
+class AbortOp extends HostOp<never> {
   private listening = false;
 
   constructor(private readonly signal: AbortSignal) {
@@ -23,26 +22,26 @@ class AbortOp extends Op<never> {
 
   private readonly onAbort = (): void => {
     this.stopListening();
-    this.wait.wake();
+    this.wakeFromHost();
   };
 
   poll(cx: Context): Poll<never> {
     if (this.signal.aborted) {
       this.stopListening();
-      this.wait.release();
+      this.release();
       throw this.signal.reason;
     }
     if (!this.listening) {
       this.listening = true;
       this.signal.addEventListener("abort", this.onAbort);
     }
-    this.wait.park(cx.waker);
+    this.park(cx.waker);
     return Poll.pending;
   }
 
   drop(): void {
     this.stopListening();
-    this.wait.release();
+    this.release();
   }
 
   describe(): string {

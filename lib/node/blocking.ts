@@ -7,11 +7,11 @@
 import { availableParallelism } from "node:os";
 import { isAbsolute } from "node:path";
 import { Worker } from "node:worker_threads";
-import { Op, Poll, describeValue } from "../poll";
+import { Poll, describeValue, type Op } from "../poll";
 import { RingQueue } from "../queue";
 import type { Context } from "../waker";
 import { WORKER_SOURCE } from "./blocking-worker";
-import { OutsideWait } from "./outside";
+import { HostOp } from "./outside";
 
 /** Options of a {@link BlockingPool}. @public */
 export interface BlockingPoolOptions {
@@ -303,8 +303,7 @@ export class BlockingPool {
 }
 
 /** The future of one blocking job. */
-class BlockingOp<T> extends Op<T> {
-  private readonly wait = new OutsideWait();
+class BlockingOp<T> extends HostOp<T> {
   private job: Job | undefined = undefined;
   private done = false;
   private ok = false;
@@ -329,11 +328,11 @@ class BlockingOp<T> extends Op<T> {
     }
     if (this.done) {
       this.finished = true;
-      this.wait.release();
+      this.release();
       if (this.ok) return Poll.ready(this.outcome as T);
       throw this.outcome;
     }
-    this.wait.park(cx.waker);
+    this.park(cx.waker);
     return Poll.pending;
   }
 
@@ -342,11 +341,11 @@ class BlockingOp<T> extends Op<T> {
     this.done = true;
     this.ok = ok;
     this.outcome = outcome;
-    this.wait.wake();
+    this.wakeFromHost();
   }
 
   drop(): void {
-    this.wait.release();
+    this.release();
     if (this.job !== undefined && !this.done) this.pool.abandon(this.job);
   }
 

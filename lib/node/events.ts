@@ -2,9 +2,9 @@
 // EventTarget. Invariant: a listener is attached only while a task waits (from the first poll
 // until the event, an error, or the drop), so a cancelled wait leaves no listener behind.
 
-import { Op, Poll, describeValue } from "../poll";
+import { Poll, describeValue, type Op } from "../poll";
 import type { Context } from "../waker";
-import { OutsideWait } from "./outside";
+import { HostOp } from "./outside";
 
 /** A Node-style emitter: `on`/`off` (or `addListener`/`removeListener`). @public */
 export interface EmitterLike {
@@ -36,8 +36,7 @@ const FAILED = 2;
 const DONE = 3;
 
 /** The next `name` event of one source. */
-class EventOp<T> extends Op<T> {
-  private readonly wait = new OutsideWait();
+class EventOp<T> extends HostOp<T> {
   private state = WAITING;
   private outcome: unknown = undefined;
   private subscribed = false;
@@ -55,7 +54,7 @@ class EventOp<T> extends Op<T> {
     this.state = FIRED;
     this.outcome = this.allArgs ? args : args[0];
     this.unsubscribe();
-    this.wait.wake();
+    this.wakeFromHost();
   };
 
   private readonly onError = (error: unknown): void => {
@@ -63,30 +62,30 @@ class EventOp<T> extends Op<T> {
     this.state = FAILED;
     this.outcome = error;
     this.unsubscribe();
-    this.wait.wake();
+    this.wakeFromHost();
   };
 
   poll(cx: Context): Poll<T> {
     const state = this.state;
     if (state === FIRED) {
       this.state = DONE;
-      this.wait.release();
+      this.release();
       return Poll.ready(this.outcome as T);
     }
     if (state === FAILED) {
       this.state = DONE;
-      this.wait.release();
+      this.release();
       throw this.outcome;
     }
     if (state === DONE) throw new Error(`${this.describe()} was polled again after it completed: call fromEvent() for each event`);
     if (!this.subscribed) this.subscribe();
-    this.wait.park(cx.waker);
+    this.park(cx.waker);
     return Poll.pending;
   }
 
   drop(): void {
     this.unsubscribe();
-    this.wait.release();
+    this.release();
   }
 
   describe(): string {

@@ -5,9 +5,9 @@
 
 import { READY_VOID } from "../futures";
 import type { Future, Operation } from "../poll";
-import { Op, Poll, describeValue } from "../poll";
+import { Poll, describeValue, type Op } from "../poll";
 import type { Context } from "../waker";
-import { OutsideWait, WaitList } from "./outside";
+import { HostOp, WaitList } from "./outside";
 
 let nextId = 1;
 
@@ -127,9 +127,7 @@ export class AsyncIterableReceiver<T> {
   }
 }
 
-class IterRecvOp<T> extends Op<T | undefined> {
-  private readonly wait = new OutsideWait();
-
+class IterRecvOp<T> extends HostOp<T | undefined> {
   constructor(private readonly source: AsyncIterableReceiver<T>) {
     super();
   }
@@ -143,20 +141,16 @@ class IterRecvOp<T> extends Op<T | undefined> {
       throw error;
     }
     if (v === null) {
-      this.wait.park(cx.waker);
+      this.park(cx.waker);
       return Poll.pending;
     }
     this.drop();
     return Poll.ready(v);
   }
 
-  wakeFromHost(): void {
-    this.wait.wake();
-  }
-
   drop(): void {
     this.source.forget(this);
-    this.wait.release();
+    this.release();
   }
 
   describe(): string {
@@ -164,8 +158,7 @@ class IterRecvOp<T> extends Op<T | undefined> {
   }
 }
 
-class CloseOp extends Op<void> {
-  private readonly wait = new OutsideWait();
+class CloseOp extends HostOp<void> {
   private started = false;
   private settled = false;
   private failed = false;
@@ -186,16 +179,16 @@ class CloseOp extends Op<void> {
       );
     }
     if (this.settled) {
-      this.wait.release();
+      this.release();
       if (this.failed) throw this.failure;
       return READY_VOID;
     }
-    this.wait.park(cx.waker);
+    this.park(cx.waker);
     return Poll.pending;
   }
 
   drop(): void {
-    this.wait.release();
+    this.release();
   }
 
   describe(): string {
@@ -206,7 +199,7 @@ class CloseOp extends Op<void> {
     this.settled = true;
     this.failed = failed;
     this.failure = failure;
-    this.wait.wake();
+    this.wakeFromHost();
   }
 }
 

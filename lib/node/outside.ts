@@ -1,31 +1,28 @@
-// A wait for something outside the runtime (a socket event, a worker's reply, an emitter): the
-// one place lib/node arranges wake-ups from host callbacks. Invariant: while a future waits here
+// Waits for something outside the runtime (a socket event, a worker's reply, an emitter): the
+// one place lib/node arranges wake-ups from host callbacks. Invariant: while a future waits
 // it is counted once in its runtime's `pendingExternal` (so a virtual clock does not call the
 // wait a deadlock), and the count is given back exactly once: when it is woken, or dropped.
 
 import type { TaskHost } from "../task";
 import { currentTask } from "../current";
 import type { Waker } from "../waker";
+import { Op } from "../poll";
 
 /**
- * One waiting future's slot: the waker to call from a host callback and the runtime that
- * counts the wait. Futures in lib/node hold one of these and call `park(cx.waker)` before
- * returning Pending, `wake()` from the host event, and `release()` when ready or dropped.
+ * Base of every lib/node future: a future whose wake-up comes from a host callback. It holds
+ * the waker to call and the runtime that counts the wait (one object per future, not two: a
+ * socket read is on the hot path). Subclasses call `park(cx.waker)` before returning Pending,
+ * `wakeFromHost()` from the host event, and `release()` when ready, thrown or dropped.
  */
-export class OutsideWait {
+export abstract class HostOp<T> extends Op<T> implements HostWaiter {
   private waker: Waker | undefined = undefined;
   private counted: TaskHost | undefined = undefined;
-
-  /** True while a waker is held (the future returned Pending and was not woken or dropped since). */
-  get waiting(): boolean {
-    return this.waker !== undefined;
-  }
 
   /**
    * Remember `waker` (the latest poll's: a future may move between tasks' wakers) and count the
    * wait on the running task's runtime, once. Polled by hand outside any task, nothing is counted.
    */
-  park(waker: Waker): void {
+  protected park(waker: Waker): void {
     this.waker = waker;
     if (this.counted === undefined) {
       const t = currentTask();
@@ -37,18 +34,18 @@ export class OutsideWait {
   }
 
   /**
-   * Called from the host event: wake the waiting task and stop counting the wait. The count
-   * is released before the wake, so a runtime that re-checks for deadlock after this wake sees
-   * the task as ready, not as waiting on outside work.
+   * Called from the host event: stop counting the wait, then wake the waiting task. The count
+   * goes first, so a runtime that looks for a deadlock after this wake sees a ready task, not
+   * outside work. A spurious wake is fine: the next poll parks (and counts) again.
    */
-  wake(): void {
+  wakeFromHost(): void {
     const w = this.waker;
     this.release();
     if (w !== undefined) w.wake();
   }
 
   /** Forget the waker and give back the count (ready, thrown or dropped). Idempotent. */
-  release(): void {
+  protected release(): void {
     this.waker = undefined;
     const host = this.counted;
     if (host !== undefined) {

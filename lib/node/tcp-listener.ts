@@ -4,10 +4,10 @@
 // no connection with it. The listener owns the queued connections and closes them with itself.
 
 import * as net from "node:net";
-import { Op, Poll } from "../poll";
+import { Poll, type Op } from "../poll";
 import { RingQueue } from "../queue";
 import type { Context } from "../waker";
-import { OutsideWait, WaitList } from "./outside";
+import { HostOp, WaitList } from "./outside";
 import { TcpStream, checkHost, checkPort, endpoint } from "./tcp-stream";
 
 /** Where a listener listens. @public */
@@ -129,9 +129,7 @@ export class TcpListener {
 }
 
 /** One `accept()`. */
-class AcceptOp extends Op<TcpStream> {
-  private readonly wait = new OutsideWait();
-
+class AcceptOp extends HostOp<TcpStream> {
   constructor(private readonly listener: TcpListener) {
     super();
   }
@@ -146,20 +144,16 @@ class AcceptOp extends Op<TcpStream> {
     }
     if (conn === null) {
       this.listener.waitAccept(this);
-      this.wait.park(cx.waker);
+      this.park(cx.waker);
       return Poll.pending;
     }
     this.drop();
     return Poll.ready(conn);
   }
 
-  wakeFromHost(): void {
-    this.wait.wake();
-  }
-
   drop(): void {
     this.listener.stopAccept(this);
-    this.wait.release();
+    this.release();
   }
 
   describe(): string {
@@ -168,8 +162,7 @@ class AcceptOp extends Op<TcpStream> {
 }
 
 /** `TcpListener.bind()`: starts listening at the first poll, ready once the OS agreed. */
-class BindOp extends Op<TcpListener> {
-  private readonly wait = new OutsideWait();
+class BindOp extends HostOp<TcpListener> {
   private server: net.Server | undefined = undefined;
   /** Made the moment the OS agrees, so no connection arrives before someone queues it. */
   private listener: TcpListener | undefined = undefined;
@@ -190,33 +183,33 @@ class BindOp extends Op<TcpListener> {
       this.server = server;
       const onError = (error: Error) => {
         this.failure ??= error;
-        this.wait.wake();
+        this.wakeFromHost();
       };
       server.on("error", onError);
       server.listen(this.port, this.host, () => {
         if (this.handedOver) return; // dropped while binding: drop() closed the server
         server.removeListener("error", onError);
         this.listener = new TcpListener(server);
-        this.wait.wake();
+        this.wakeFromHost();
       });
     }
     if (this.failure !== undefined) {
       this.handedOver = true;
-      this.wait.release();
+      this.release();
       this.server.close();
       throw this.failure;
     }
     if (this.listener !== undefined) {
       this.handedOver = true;
-      this.wait.release();
+      this.release();
       return Poll.ready(this.listener);
     }
-    this.wait.park(cx.waker);
+    this.park(cx.waker);
     return Poll.pending;
   }
 
   drop(): void {
-    this.wait.release();
+    this.release();
     // Cancelled while binding: nobody else holds this server.
     if (this.server !== undefined && !this.handedOver) {
       this.handedOver = true;

@@ -5,9 +5,9 @@
 
 import * as net from "node:net";
 import { READY_VOID } from "../futures";
-import { Op, Poll, describeValue } from "../poll";
+import { Poll, describeValue, type Op } from "../poll";
 import type { Context } from "../waker";
-import { OutsideWait, WaitList } from "./outside";
+import { HostOp, WaitList } from "./outside";
 
 /** Where a socket ends: `127.0.0.1:5000`, `[::1]:5000`. */
 export function endpoint(address: string | undefined, port: number | undefined): string {
@@ -217,8 +217,7 @@ export class TcpStream {
 }
 
 /** One `read()`: takes a chunk in its own poll, never before. */
-class ReadOp extends Op<Uint8Array | undefined> {
-  private readonly wait = new OutsideWait();
+class ReadOp extends HostOp<Uint8Array | undefined> {
   private done = false;
 
   constructor(private readonly stream: TcpStream) {
@@ -236,20 +235,16 @@ class ReadOp extends Op<Uint8Array | undefined> {
     }
     if (chunk === null) {
       this.stream.waitRead(this);
-      this.wait.park(cx.waker);
+      this.park(cx.waker);
       return Poll.pending;
     }
     this.finish();
     return Poll.ready(chunk);
   }
 
-  wakeFromHost(): void {
-    this.wait.wake();
-  }
-
   drop(): void {
     this.stream.stopRead(this);
-    this.wait.release();
+    this.release();
   }
 
   describe(): string {
@@ -259,7 +254,7 @@ class ReadOp extends Op<Uint8Array | undefined> {
   private finish(): void {
     this.done = true;
     this.stream.stopRead(this);
-    this.wait.release();
+    this.release();
   }
 }
 
@@ -268,8 +263,7 @@ const WRITE_DRAINING = 1;
 const WRITE_DONE = 2;
 
 /** One `write()`: hands the bytes over in its first poll, then waits for `drain` if told to. */
-class WriteOp extends Op<void> {
-  private readonly wait = new OutsideWait();
+class WriteOp extends HostOp<void> {
   private state = WRITE_NEW;
 
   constructor(
@@ -295,21 +289,17 @@ class WriteOp extends Op<void> {
     } catch (error) {
       this.state = WRITE_DONE;
       stream.stopDrain(this);
-      this.wait.release();
+      this.release();
       throw error;
     }
     stream.waitDrain(this);
-    this.wait.park(cx.waker);
+    this.park(cx.waker);
     return Poll.pending;
-  }
-
-  wakeFromHost(): void {
-    this.wait.wake();
   }
 
   drop(): void {
     this.stream.stopDrain(this);
-    this.wait.release();
+    this.release();
   }
 
   describe(): string {
@@ -319,14 +309,13 @@ class WriteOp extends Op<void> {
   private finish(): Poll<void> {
     this.state = WRITE_DONE;
     this.stream.stopDrain(this);
-    this.wait.release();
+    this.release();
     return READY_VOID;
   }
 }
 
 /** `TcpStream.connect()`: opens the socket at the first poll, ready once connected. */
-class ConnectOp extends Op<TcpStream> {
-  private readonly wait = new OutsideWait();
+class ConnectOp extends HostOp<TcpStream> {
   private socket: net.Socket | undefined = undefined;
   private connected = false;
   private failure: Error | undefined = undefined;
@@ -346,31 +335,31 @@ class ConnectOp extends Op<TcpStream> {
       this.socket = socket;
       socket.once("connect", () => {
         this.connected = true;
-        this.wait.wake();
+        this.wakeFromHost();
       });
       socket.on("error", (error: Error) => {
         this.failure ??= error;
-        this.wait.wake();
+        this.wakeFromHost();
       });
     }
     if (this.failure !== undefined) {
-      this.wait.release();
+      this.release();
       this.handedOver = true;
       this.socket.destroy();
       throw this.failure;
     }
     if (this.connected) {
-      this.wait.release();
+      this.release();
       this.handedOver = true;
       this.socket.removeAllListeners("error");
       return Poll.ready(new TcpStream(this.socket));
     }
-    this.wait.park(cx.waker);
+    this.park(cx.waker);
     return Poll.pending;
   }
 
   drop(): void {
-    this.wait.release();
+    this.release();
     // Cancelled while connecting: the socket is ours alone, so it goes with us.
     if (this.socket !== undefined && !this.handedOver) this.socket.destroy();
   }
