@@ -10,7 +10,9 @@ import type { Context, Waker } from "../waker";
 
 /** Anything with a `recv()` future that ends with `undefined`: a wakeful `Receiver`, {@link fromAsyncIterable}'s receiver… @public */
 export interface RecvSource<T> {
+  /** The next message, or `undefined` at the end. */
   recv(): Future<T | undefined>;
+  /** Called on an early exit when `closeOnReturn` is set. */
   close?(): unknown;
 }
 

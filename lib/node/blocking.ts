@@ -104,13 +104,16 @@ let poolIds = 1;
  * @public
  */
 export class BlockingPool {
+  /** Most worker threads this pool starts. */
   readonly size: number;
+  /** How long a cancelled job may keep running before its worker is terminated (ms). */
   readonly cancelGraceMs: number;
   private readonly slots: Slot[] = [];
   private readonly queue = new RingQueue<Job>();
   private nextJob = 1;
   private nextWorker = 1;
   private closedNow = false;
+  /** `blocking pool#1`, as descriptions name it. */
   readonly label: string;
 
   constructor(options: BlockingPoolOptions = {}) {
@@ -151,6 +154,7 @@ export class BlockingPool {
     return this.queue.length;
   }
 
+  /** True once `close()` was called. */
   get closed(): boolean {
     return this.closedNow;
   }
@@ -171,6 +175,7 @@ export class BlockingPool {
     await Promise.all(exits);
   }
 
+  /** `BlockingPool(blocking pool#1, size 2)`. */
   toString(): string {
     return `BlockingPool(${this.label}, size ${this.size})`;
   }

@@ -8,14 +8,19 @@ import { HostOp } from "./outside";
 
 /** A Node-style emitter: `on`/`off` (or `addListener`/`removeListener`). @public */
 export interface EmitterLike {
+  /** Add a listener. */
   on(name: string | symbol, listener: (...args: any[]) => void): unknown;
+  /** Remove a listener (used when present). */
   off?(name: string | symbol, listener: (...args: any[]) => void): unknown;
+  /** Remove a listener (used when `off` is missing). */
   removeListener?(name: string | symbol, listener: (...args: any[]) => void): unknown;
 }
 
 /** A DOM-style target: `addEventListener`/`removeEventListener` (AbortSignal, WebSocket, MessagePort…). @public */
 export interface EventTargetLike {
+  /** Add a listener. */
   addEventListener(name: string, listener: (event: any) => void): unknown;
+  /** Remove a listener. */
   removeEventListener(name: string, listener: (event: any) => void): unknown;
 }
 

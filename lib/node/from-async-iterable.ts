@@ -26,6 +26,7 @@ export class AsyncIterableReceiver<T> {
   private failed = false;
   private failure: unknown = undefined;
   private readonly waiting = new WaitList<IterRecvOp<T>>();
+  /** `async iterable#3 (Readable)`, as descriptions name it. */
   readonly label: string;
 
   /** @internal Made by {@link fromAsyncIterable}. */
@@ -62,6 +63,7 @@ export class AsyncIterableReceiver<T> {
     }
   }
 
+  /** `AsyncIterableReceiver(async iterable#3 (Readable))`. */
   toString(): string {
     return `AsyncIterableReceiver(${this.label})`;
   }

@@ -12,8 +12,11 @@ import { TcpStream, checkHost, checkPort, endpoint } from "./tcp-stream";
 
 /** Where a listener listens. @public */
 export interface ListenAddress {
+  /** The address listened on, as the OS reports it (`127.0.0.1`, `::`). */
   readonly address: string;
+  /** The port (the one the OS chose, after `bind(0)`). */
   readonly port: number;
+  /** `IPv4` or `IPv6`. */
   readonly family: string;
 }
 
@@ -40,7 +43,10 @@ export class TcpListener {
   readonly label: string;
 
   /** @internal Made by {@link TcpListener.bind}. */
-  constructor(readonly server: net.Server) {
+  constructor(
+    /** The Node server underneath, for options wakeful does not wrap (`maxConnections`). Do not listen to its `connection` event yourself. */
+    readonly server: net.Server,
+  ) {
     const a = server.address();
     if (a === null || typeof a === "string") throw new Error(`TcpListener needs a TCP server, not one listening on ${String(a)}`);
     this.where = { address: a.address, port: a.port, family: a.family };
@@ -83,6 +89,7 @@ export class TcpListener {
     return this.queue.length;
   }
 
+  /** True once `close()` was called. */
   get closed(): boolean {
     return this.closedByUs;
   }
@@ -107,6 +114,7 @@ export class TcpListener {
     this.acceptors.wakeAll();
   }
 
+  /** `TcpListener(tcp 127.0.0.1:5000)`. */
   toString(): string {
     return `TcpListener(${this.label})`;
   }

@@ -73,7 +73,10 @@ export class TcpStream {
   };
 
   /** @internal Streams come from {@link TcpStream.connect}, {@link TcpListener.accept} or {@link TcpStream.fromSocket}. */
-  constructor(readonly socket: net.Socket) {
+  constructor(
+    /** The Node socket underneath, for options wakeful does not wrap (keep-alive, timeouts). Do not read from it yourself. */
+    readonly socket: net.Socket,
+  ) {
     this.label = `tcp ${endpoint(socket.localAddress, socket.localPort)} -> ${endpoint(socket.remoteAddress, socket.remotePort)}`;
     socket.on("readable", this.onReadable); // paused mode: data waits for read()
     socket.on("end", this.onEnd);
@@ -101,15 +104,19 @@ export class TcpStream {
     return new TcpStream(socket);
   }
 
+  /** This end's address (`127.0.0.1`); undefined once the socket is destroyed. */
   get localAddress(): string | undefined {
     return this.socket.localAddress;
   }
+  /** This end's port. */
   get localPort(): number | undefined {
     return this.socket.localPort;
   }
+  /** The peer's address. */
   get remoteAddress(): string | undefined {
     return this.socket.remoteAddress;
   }
+  /** The peer's port. */
   get remotePort(): number | undefined {
     return this.socket.remotePort;
   }
@@ -170,6 +177,7 @@ export class TcpStream {
     this.writers.wakeAll();
   }
 
+  /** `TcpStream(tcp 127.0.0.1:41234 -> 127.0.0.1:5000)`. */
   toString(): string {
     return `TcpStream(${this.label})`;
   }
