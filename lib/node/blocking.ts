@@ -257,6 +257,7 @@ export class BlockingPool {
     const slot: Slot = { n: this.nextWorker++, worker, job: undefined, graceTimer: undefined, terminating: false };
     worker.unref(); // idle workers never keep the process alive
     worker.on("message", (reply: Reply) => this.onReply(slot, reply));
+    worker.on("messageerror", (error: Error) => this.onUnreadableReply(slot, error));
     worker.on("error", (error: Error) => this.onWorkerGone(slot, error));
     worker.on("exit", (code: number) => this.onWorkerGone(slot, new Error(`${this.label} worker ${slot.n} exited with code ${code} while ${slot.job?.exportName ?? "a job"}() ran`)));
     this.slots.push(slot);
@@ -274,6 +275,16 @@ export class BlockingPool {
     slot.worker.unref();
     if (reply.ok) this.settle(job, true, reply.value);
     else this.settle(job, false, unpack(reply.error ?? {}));
+    if (!this.closedNow) this.dispatch();
+  }
+
+  /** A reply that could not be deserialized here: its job fails with that error; the worker is fine and serves the next. */
+  private onUnreadableReply(slot: Slot, error: Error): void {
+    const job = slot.job;
+    if (job === undefined) return;
+    slot.job = undefined;
+    slot.worker.unref();
+    this.settle(job, false, new Error(`the reply of ${job.exportName}() could not be read: ${error.message}`));
     if (!this.closedNow) this.dispatch();
   }
 
