@@ -1,10 +1,8 @@
 // wakeful: every workload through the public API (`lib/index`), on a real clock with the
-// default budget, the way an application runs it. Channels, Mutex and all() come from lib
-// when they exist there; until then those jobs report "not in lib yet" (W2/W6 also run on a
-// bench-local channel, labelled as such).
+// default budget, the way an application runs it: channels and Mutex from lib/sync, all() from
+// lib/combinators. W2/W6 also run on a bench-local channel (wakefulLocal), labelled as such.
 
-import * as lib from "../../lib/index";
-import { ready, run, sleep, spawn, yieldNow, type Body, type Future, type JoinHandle, type Operation, type RuntimeOptions } from "../../lib/index";
+import { Mutex, all, channel, ready, run, sleep, spawn, yieldNow, type Body, type Future, type JoinHandle, type Operation, type RuntimeOptions } from "../../lib/index";
 import { CAPACITY_W6, DEPTH_W5, PRODUCERS_W6, TASKS_MUTEX, TASKS_W3 } from "../jobs";
 import { LocalChannel } from "../support/local-channel";
 import { heapPerParked, now, type Implementation } from "../worker";
@@ -17,19 +15,6 @@ interface Tx<T> {
 }
 interface Rx<T> {
   recv(): Operation<T | undefined>;
-}
-
-/** The parts of lib that other engineers are adding; looked up at run time. */
-interface Pending {
-  channel?: <T>(capacity?: number) => [Tx<T>, Rx<T>];
-  Mutex?: new <T>(value: T) => { lock(): Operation<{ release(): void }> };
-  all?: <T>(bodies: Iterable<Body<T>>) => Operation<T[]>;
-}
-const later = lib as unknown as Pending;
-
-/** Thrown when a workload needs a part of lib that is not there yet; the orchestrator shows the reason. */
-function unavailable(what: string): never {
-  throw new Error(`UNAVAILABLE: ${what} is not in lib yet`);
 }
 
 function* child(i: number): Gen<number> {
@@ -112,7 +97,6 @@ function* fanIn(n: number, tx: Tx<number>, rx: Rx<number>): Gen<number> {
 }
 
 function realChannel(capacity: number): [Tx<number>, Rx<number>] {
-  const channel = later.channel ?? unavailable("channel (lib/sync)");
   return channel<number>(capacity);
 }
 
@@ -122,7 +106,6 @@ function localChannel(capacity: number): [Tx<number>, Rx<number>] {
 }
 
 function* allOf(n: number): Gen<number> {
-  const all = later.all ?? unavailable("all() (lib/combinators)");
   const ops = new Array<Operation<number>>(n);
   for (let i = 0; i < n; i++) ops[i] = child(i);
   const values = yield* all(ops);
@@ -156,7 +139,6 @@ export const wakeful: Implementation = {
     return timed(n, fanIn(n, tx, rx), undefined, "channel from lib/sync");
   },
   MUTEX: (n) => {
-    const Mutex = later.Mutex ?? unavailable("Mutex (lib/sync)");
     const m = new Mutex(0);
     const counter = { n: 0 };
     const k = n / TASKS_MUTEX;
