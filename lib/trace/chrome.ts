@@ -1,8 +1,7 @@
-// chromeTrace(events): a trace as Trace Event Format JSON, which Perfetto (ui.perfetto.dev)
-// and chrome://tracing open. One thread lane per task; each step is a slice with its polls
-// nested inside; parked and queued stretches are slices too; a wake or spawn by another task
-// is a flow arrow from the waker's step to the step it caused; timers and endings are instants.
-// Invariant: slices on one lane never overlap partially, and every flow arrow has both ends.
+// chromeTrace(events): Trace Event Format JSON for Perfetto and chrome://tracing. A thread lane
+// per task; steps as slices with their polls nested; parked and queued stretches as slices; a
+// wake or spawn by another task as a flow arrow; timers and endings as instants. Invariant:
+// slices on one lane never overlap partially, and every flow arrow has both ends.
 
 import type { TraceEvent } from "../events";
 import { describeValue } from "../poll";

@@ -1,10 +1,7 @@
-// Moves: a trace read as a sequence of things a reader follows one at a time (a poll with its
-// outcome, a wake, a spawn, a timer), each placed in its task's lane, with the lane states
-// (not spawned, ready, running, parked, done) it changes. The text timeline prints one row per
-// move; the HTML page draws one column per move and its slider steps through them.
-// Invariant: every event belongs to exactly one move, and moves keep the events' order. A move
-// records only the (at most two) lanes it changes, so reading a trace costs O(events), however
-// many tasks it has.
+// Moves: a trace as the things a reader follows one at a time (a poll with its outcome, a wake,
+// a spawn, a timer), each in its task's lane, with the lane states it changes. The timeline
+// prints a row per move; the HTML page a column. Invariant: every event is in exactly one move,
+// in order, and a move records only the lanes it changes, so reading costs O(events).
 
 import type { TraceEvent } from "../events";
 import { type Lane, lanesOf } from "./lanes";

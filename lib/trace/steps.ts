@@ -1,8 +1,7 @@
 // Steps: which events happened while which task was being polled. A step (what `rt.step()`
-// does) runs one task from the moment the driver takes it off the queue until it parks, is
-// requeued, or finishes; spawns and wakes it causes meanwhile carry `by: its id`.
-// Invariant: each event belongs to at most one step; timer fires and outside wakes, which
-// happen between steps, belong to none.
+// does) runs one task from the queue until it parks, is requeued or finishes; spawns and wakes
+// it causes carry `by: its id`. Invariant: each event belongs to at most one step; timer fires
+// and outside wakes, which happen between steps, belong to none.
 
 import type { TraceEvent } from "../events";
 import { endsStep } from "./words";
