@@ -91,7 +91,8 @@ export function chromeTrace(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>
   out.push(...pollSlices(list, ts, steps, stepOf));
   out.push(...waitSlices(list, ts, steps, stepOf));
 
-  // Wakes and spawns: an arrow when another task caused it, an instant otherwise.
+  // Wakes and spawns by another task: an arrow from its step to the step they lead to. Spawns,
+  // timer fires, wakes from elsewhere and endings: instants on the task's lane.
   let flowId = 0;
   const nextStepOf = nextStepFinder(steps);
   list.forEach((e, i) => {
@@ -105,7 +106,7 @@ export function chromeTrace(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>
         out.push({ name, cat: name, ph: "s", pid: PID, tid: e.by, ts: t, id, args });
         // Just inside the step it caused, so the arrow binds to that step, not the wait before it.
         out.push({ name, cat: name, ph: "f", bp: "e", pid: PID, tid: e.task, ts: (ts[target.first] as number) + 0.25, id, args });
-        return;
+        if (e.kind === "wake") return; // a spawn is also marked where the new lane begins
       }
     }
     if (e.kind === "poll" || e.kind === "ready" || e.kind === "park" || e.kind === "throw") return; // drawn as slices

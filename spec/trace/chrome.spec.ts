@@ -98,10 +98,11 @@ describe("trace: chromeTrace(events)", () => {
     expect(flows).to.deep.equal(["spawn #1 → #3", "spawn #1 → #4", "abort #1 → #4", "wake #3 → #1"]);
   });
 
-  it("shows timer fires, outside spawns and endings as instants on the task's lane", () => {
+  it("shows spawns, timer fires and endings as instants on the task's lane", () => {
     const tr = chromeTrace(richTrace());
     const instants = tr.traceEvents.filter((e) => e.ph === "i" && e.tid === 3).map((e) => e.name);
-    expect(instants).to.include.members(["timer fires (deadline 10)", "woken by timer", "complete"]);
+    expect(instants).to.include.members(["spawned by #1", "timer fires (deadline 10)", "woken by timer", "complete"]);
+    expect(tr.traceEvents.filter((e) => e.ph === "i" && e.tid === 1).map((e) => e.name)).to.include("spawn");
     expect(tr.traceEvents.filter((e) => e.ph === "i" && e.tid === 2).map((e) => e.name)).to.include("fail: Error: planned failure");
     for (const e of tr.traceEvents.filter((x) => x.ph === "i")) expect(e.s).to.equal("t");
   });
