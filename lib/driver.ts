@@ -218,14 +218,8 @@ export class Driver implements TaskHost {
     this.looping = true;
     try {
       for (;;) {
-        this.fireTimers();
-        this.runReady(done);
+        await this.busy(done);
         if (done()) return;
-        if (this.queue.length > 0) {
-          this.hostYields++;
-          await nextMacrotask();
-          continue;
-        }
         this.reportFailures(false);
         if (this.queue.length > 0) continue; // the handler spawned or woke something
         if (this.clock.kind === "virtual") {
@@ -245,6 +239,28 @@ export class Driver implements TaskHost {
       this.kick = undefined;
       this.disarmHostTimer();
     }
+  }
+
+  /**
+   * Run turns until the queue is empty or `done()`: each turn fires due timers and polls up to
+   * `budget` tasks, and between turns the host gets a macrotask (rule 7). The turns of one busy
+   * period chain through host callbacks and share one Promise: no Promise per host yield.
+   */
+  private busy(done: () => boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const turn = (): void => {
+        try {
+          this.fireTimers();
+          this.runReady(done);
+          if (done() || this.queue.length === 0) return resolve();
+          this.hostYields++;
+          macrotask(turn);
+        } catch (error) {
+          reject(error);
+        }
+      };
+      turn();
+    });
   }
 
   /** Drive synchronously until `done()` (virtual clock only). */
@@ -360,9 +376,5 @@ export class Driver implements TaskHost {
 }
 
 const HOST_TIMER_MAX = 2 ** 31 - 1;
-
-function nextMacrotask(): Promise<void> {
-  return new Promise<void>((resolve) => macrotask(resolve));
-}
 
 function noop(): void {}
