@@ -86,12 +86,13 @@ step("install the tarball into a fresh project (offline)", () => {
     return `npm install failed (${String(error.stderr || error.message).split("\n")[0]}); extracted the tarball into node_modules instead`;
   }
 });
-// The optional peer (for wakeful/testing) and Node's types (for the TS check), as a user would have them.
+// The optional peer (for wakeful/testing) and Node's types (for the TS check), as a user would
+// have them; npm may already have installed the peer from its cache.
 fs.mkdirSync(path.join(app, "node_modules", "@types"), { recursive: true });
-fs.symlinkSync(path.join(root, "node_modules", "fast-check"), path.join(app, "node_modules", "fast-check"), "dir");
-fs.symlinkSync(path.join(root, "node_modules", "@types", "node"), path.join(app, "node_modules", "@types", "node"), "dir");
-if (fs.existsSync(path.join(root, "node_modules", "undici-types"))) {
-  fs.symlinkSync(path.join(root, "node_modules", "undici-types"), path.join(app, "node_modules", "undici-types"), "dir");
+for (const dep of ["fast-check", "@types/node", "undici-types"]) {
+  const from = path.join(root, "node_modules", dep);
+  const to = path.join(app, "node_modules", dep);
+  if (fs.existsSync(from) && !fs.existsSync(to)) fs.symlinkSync(from, to, "dir");
 }
 
 // 4. One tiny program per entry point, written once and run as ESM and as CommonJS.

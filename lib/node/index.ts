@@ -8,6 +8,30 @@
 // tcp-listener.ts → blocking.ts (+ blocking-worker.ts) → events.ts → abort.ts →
 // async-iterable.ts and from-async-iterable.ts.
 
+/**
+ * Node-only futures: TCP sockets ({@link TcpListener}, {@link TcpStream}), a worker-thread
+ * pool for blocking work ({@link spawnBlocking}), events ({@link fromEvent}), AbortSignal both
+ * ways ({@link abortSignalFuture}, {@link toAbortSignal}) and async iterables both ways
+ * ({@link asyncIterable}, {@link fromAsyncIterable}).
+ *
+ * ```ts
+ * import { run, spawn } from "wakeful";
+ * import { TcpListener } from "wakeful/node";
+ *
+ * await run(function* () {
+ *   const listener = yield* TcpListener.bind(8080);
+ *   for (;;) {
+ *     const conn = yield* listener.accept();
+ *     spawn(function* () {
+ *       for (let chunk; (chunk = yield* conn.read()) !== undefined; ) yield* conn.write(chunk);
+ *       conn.close();
+ *     });
+ *   }
+ * });
+ * ```
+ * @module wakeful/node
+ */
+
 export { TcpStream } from "./tcp-stream";
 export { TcpListener } from "./tcp-listener";
 export type { ListenAddress } from "./tcp-listener";
