@@ -21,7 +21,8 @@ export interface ListenAddress {
 }
 
 /**
- * A TCP server socket. Bind it, then accept connections one `yield*` at a time:
+ * A TCP server socket. Bind it, then accept connections one `yield*` at a time. An open
+ * listener keeps the process alive: close it (or bind it with `using`) when done.
  *
  * ```ts
  * const listener = yield* TcpListener.bind(0);          // 0: any free port, on 127.0.0.1
@@ -112,6 +113,11 @@ export class TcpListener {
     this.server.close();
     for (let s = this.queue.shift(); s !== undefined; s = this.queue.shift()) s.destroy();
     this.acceptors.wakeAll();
+  }
+
+  /** `close()`, for `using listener = yield* TcpListener.bind(0)`: it stops listening when the block ends. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /** `TcpListener(tcp 127.0.0.1:5000)`. */

@@ -169,6 +169,11 @@ export class TcpStream {
     this.writers.wakeAll();
   }
 
+  /** `close()`, for `using conn = yield* listener.accept()`: the stream closes when the block ends. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
   /** Close at once (idempotent), dropping unsent and unread bytes: the peer may see a reset. */
   destroy(): void {
     this.closedByUs = true;

@@ -86,6 +86,25 @@ describe("wakeful/node TCP", () => {
     });
   });
 
+  describe("using", () => {
+    it("closes a listener and a stream bound with `using` when their block ends, even by a throw", async () => {
+      const out = await run(function* () {
+        let listener: TcpListener | undefined;
+        let conn: TcpStream | undefined;
+        try {
+          using l = yield* TcpListener.bind(0);
+          listener = l;
+          using c = yield* TcpStream.connect(l.port);
+          conn = c;
+          throw new Error("leave the block");
+        } catch (error) {
+          return { message: (error as Error).message, listenerClosed: listener?.closed, streamClosed: conn?.closed };
+        }
+      });
+      expect(out).to.deep.equal({ message: "leave the block", listenerClosed: true, streamClosed: true });
+    });
+  });
+
   describe("back-pressure", () => {
     it("a write waits for the drain while the peer does not read, and every byte arrives", async function () {
       this.timeout(20_000);
