@@ -1,7 +1,8 @@
-// The program each worker thread of the blocking pool runs, as source text: started with
-// `new Worker(source, { eval: true })` it needs no file of its own, so it works the same from
-// the TypeScript sources, the CommonJS build and the ES module build. Invariant: every job
-// message gets exactly one reply with its id — the value, or the error packed as plain data.
+// The program each worker thread of the blocking pool runs, as source text, and the parent's
+// side of its protocol. Started with `new Worker(source, { eval: true })` it needs no file of
+// its own, so it works the same from the TypeScript sources, the CommonJS build and the ES
+// module build. Invariant: every job message gets exactly one reply with its id — the value,
+// or the error packed as plain data, which `unpack` turns back into an Error.
 
 /**
  * Protocol. Parent → worker: `{ id, module, exportName, args }`. Worker → parent:
@@ -71,3 +72,43 @@ parentPort.on("message", async (job) => {
   }
 });
 `;
+
+/** A worker's answer to one job. */
+export interface Reply {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: PackedError;
+}
+
+/** An error as the worker sends it: plain, cloneable data. */
+export interface PackedError {
+  name?: string;
+  message?: string;
+  stack?: string;
+  props?: Record<string, unknown>;
+  value?: unknown;
+}
+
+const ERROR_TYPES: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+/** Rebuild an error thrown in a worker: its class when it is a built-in one, its name, message, stack and own data. */
+export function unpack(packed: PackedError): unknown {
+  if (!("name" in packed) && "value" in packed) return packed.value; // a thrown non-Error value
+  const Type = ERROR_TYPES[packed.name ?? "Error"] ?? Error;
+  const error = new Type(packed.message ?? "");
+  if (error.name !== packed.name && packed.name !== undefined) {
+    Object.defineProperty(error, "name", { value: packed.name, configurable: true, writable: true, enumerable: false });
+  }
+  if (packed.stack !== undefined) error.stack = packed.stack;
+  if (packed.props !== undefined) Object.assign(error, packed.props);
+  return error;
+}

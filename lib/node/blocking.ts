@@ -10,7 +10,7 @@ import { Worker } from "node:worker_threads";
 import { Poll, describeValue, type Op } from "../poll";
 import { RingQueue } from "../queue";
 import type { Context } from "../waker";
-import { WORKER_SOURCE } from "./blocking-worker";
+import { WORKER_SOURCE, unpack, type Reply } from "./blocking-worker";
 import { HostOp } from "./outside";
 
 /** Options of a {@link BlockingPool}. @public */
@@ -50,44 +50,6 @@ interface Slot {
   graceTimer: ReturnType<typeof setTimeout> | undefined;
   /** True once we terminate it (its exit is expected). */
   terminating: boolean;
-}
-
-interface Reply {
-  id: number;
-  ok: boolean;
-  value?: unknown;
-  error?: PackedError;
-}
-
-interface PackedError {
-  name?: string;
-  message?: string;
-  stack?: string;
-  props?: Record<string, unknown>;
-  value?: unknown;
-}
-
-const ERROR_TYPES: Record<string, ErrorConstructor> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
-
-/** Rebuild an error thrown in a worker: its class when it is a built-in one, its name, message, stack and own data. */
-function unpack(packed: PackedError): unknown {
-  if (!("name" in packed) && "value" in packed) return packed.value; // a thrown non-Error value
-  const Type = ERROR_TYPES[packed.name ?? "Error"] ?? Error;
-  const error = new Type(packed.message ?? "");
-  if (error.name !== packed.name && packed.name !== undefined) {
-    Object.defineProperty(error, "name", { value: packed.name, configurable: true, writable: true, enumerable: false });
-  }
-  if (packed.stack !== undefined) error.stack = packed.stack;
-  if (packed.props !== undefined) Object.assign(error, packed.props);
-  return error;
 }
 
 let poolIds = 1;
