@@ -18,6 +18,10 @@ const keep = process.argv.includes("--keep");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "wakeful-pack-"));
 const src = path.join(tmp, "src");
 const app = path.join(tmp, "app");
+// Whatever happens (a failed step, an unexpected throw), the temporary folder goes unless --keep.
+process.on("exit", () => {
+  if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
+});
 const npmEnv = { ...process.env, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", npm_config_loglevel: "error" };
 
 function step(what, f) {
@@ -29,8 +33,7 @@ function step(what, f) {
     console.log(`FAIL ${what}`);
     const out = [error.stdout, error.stderr].filter(Boolean).map(String).join("\n");
     console.log(out || (error && error.stack) || String(error));
-    if (!keep) fs.rmSync(tmp, { recursive: true, force: true });
-    else console.log(`kept ${tmp}`);
+    if (keep) console.log(`kept ${tmp}`);
     process.exit(1);
   }
 }
@@ -212,5 +215,4 @@ void v; void r; void t; void server; void wrong;
 });
 
 if (keep) console.log(`kept ${tmp}`);
-else fs.rmSync(tmp, { recursive: true, force: true });
 console.log("pack-test: the packed package works from ESM, CommonJS and TypeScript");
