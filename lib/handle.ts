@@ -5,7 +5,7 @@
 import { COMPLETED, FAILED, SCHEDULED, type Task } from "./task";
 import { Op, Poll } from "./poll";
 import type { Context, Waker } from "./waker";
-import { WakerSet } from "./waker";
+import { SimpleWaker, WakerSet } from "./waker";
 import { currentTask } from "./current";
 
 /**
@@ -124,18 +124,11 @@ function outcome<T>(task: Task<T>): Poll<T> {
 }
 
 /** A waker that settles a Promise instead of scheduling a task. */
-class PromiseWaker implements Waker {
-  constructor(private readonly settle: () => void) {}
+class PromiseWaker extends SimpleWaker {
+  constructor(private readonly settle: () => void) {
+    super();
+  }
   wake(): void {
     this.settle();
-  }
-  wakeByRef(): void {
-    this.settle();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
   }
 }

@@ -11,7 +11,7 @@
 export { Poll, Op, isFuture } from "./poll";
 export type { Future, Operation, Body } from "./poll";
 export type { Waker, Context } from "./waker";
-export { noopWaker, noopContext, WakerSet } from "./waker";
+export { noopWaker, noopContext, WakerSet, SimpleWaker } from "./waker";
 export { from, pollFn, ready, pending, yieldNow, fromPromise } from "./futures";
 export { call } from "./call";
 export { Runtime, run, runSync, spawn, current } from "./runtime";

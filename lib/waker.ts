@@ -22,6 +22,28 @@ export interface Waker {
   willWake(other: Waker): boolean;
 }
 
+/**
+ * A base for wakers that wake one thing of their own: write `wake()`, inherit the rest
+ * (`wakeByRef` wakes, `clone` returns the same object, `willWake` is identity).
+ *
+ * ```ts
+ * class Flag extends SimpleWaker { woken = false; wake() { this.woken = true; } }
+ * ```
+ * @public
+ */
+export abstract class SimpleWaker implements Waker {
+  abstract wake(): void;
+  wakeByRef(): void {
+    this.wake();
+  }
+  clone(): Waker {
+    return this;
+  }
+  willWake(other: Waker): boolean {
+    return other === this;
+  }
+}
+
 /** What `poll` receives: the waker of the task doing the polling. @public */
 export interface Context {
   readonly waker: Waker;
@@ -121,18 +143,14 @@ export class WakerSet {
  * polls it (a shared sleep, a shared promise). `willWake` is true for any member, so re-polls
  * by the same tasks add nothing.
  */
-class FanOutWaker implements Waker {
-  constructor(readonly wakers: Waker[]) {}
+class FanOutWaker extends SimpleWaker {
+  constructor(readonly wakers: Waker[]) {
+    super();
+  }
   wake(): void {
     for (let i = 0; i < this.wakers.length; i++) (this.wakers[i] as Waker).wake();
   }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
+  override willWake(other: Waker): boolean {
     for (let i = 0; i < this.wakers.length; i++) if ((this.wakers[i] as Waker).willWake(other)) return true;
     return false;
   }

@@ -11,6 +11,7 @@ import type { Runtime } from "../runtime";
 import { currentTask } from "../current";
 import { runningHost } from "../task";
 import type { Context, Waker } from "../waker";
+import { SimpleWaker } from "../waker";
 
 /**
  * The value a body produces: `ValueOf<Op<void>>` is `void`, `ValueOf<() => Generator<…, number>>`
@@ -57,7 +58,7 @@ const DONE = 2;
  * One child: its future (the JoinHandle of a task the set owns, or a future polled inline), its
  * own waker and context, and its links in the set's list of unfinished children.
  */
-export class Child implements Waker, Context {
+export class Child extends SimpleWaker implements Context {
   state = LIVE;
   /** On the ready list now: further wakes are absorbed until it is polled. */
   queued = false;
@@ -71,7 +72,9 @@ export class Child implements Waker, Context {
     public future: Future<unknown> | undefined,
     /** The task behind `future` when the set owns one: cancelling the child aborts it. */
     public task: JoinHandle<unknown> | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
   get finished(): boolean {
     return this.state === DONE;
@@ -90,17 +93,6 @@ export class Child implements Waker, Context {
     if (parent !== undefined) parent.wake();
   }
 
-  wakeByRef(): void {
-    this.wake();
-  }
-
-  clone(): Waker {
-    return this;
-  }
-
-  willWake(other: Waker): boolean {
-    return other === this;
-  }
 }
 
 /**

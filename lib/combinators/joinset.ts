@@ -9,7 +9,7 @@ import type { Body } from "../poll";
 import { Op, Poll, describeValue, isBody } from "../poll";
 import type { Runtime, SpawnOptions } from "../runtime";
 import type { Context, Waker } from "../waker";
-import { WakerSet } from "../waker";
+import { SimpleWaker, WakerSet } from "../waker";
 import { type Child, ChildSet } from "./children";
 import { Combinator } from "./combinator";
 
@@ -137,19 +137,12 @@ export class JoinSet<T> implements Disposable {
 }
 
 /** The set's parent waker: a finished task wakes everyone waiting on the set. */
-class Fanout implements Waker {
-  constructor(private readonly waiters: WakerSet) {}
+class Fanout extends SimpleWaker {
+  constructor(private readonly waiters: WakerSet) {
+    super();
+  }
   wake(): void {
     this.waiters.wakeAll();
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
   }
 }
 
@@ -158,11 +151,13 @@ class Fanout implements Waker {
  * cancellation is handed to the runtime through a task that joins it and so fails with it
  * (nobody joins that task, so run() or onTaskError reports the error).
  */
-class Orphans implements Waker {
+class Orphans extends SimpleWaker {
   constructor(
     private readonly set: ChildSet,
     private readonly runtime: Runtime,
-  ) {}
+  ) {
+    super();
+  }
   wake(): void {
     const set = this.set;
     while (set.ready.length > 0) {
@@ -170,15 +165,6 @@ class Orphans implements Waker {
       if (set.pollNext() === undefined || set.ok || set.out instanceof CancelledError) continue;
       this.runtime.spawn(handle as JoinHandle<unknown>, { name: `task #${(handle as JoinHandle<unknown>).id} of a disposed JoinSet` });
     }
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
   }
 }
 

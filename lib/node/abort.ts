@@ -9,7 +9,7 @@ import { Poll, describeValue, type Op } from "../poll";
 import { currentTask } from "../current";
 import { COMPLETED, CANCELLED, errorText, type Task } from "../task";
 import type { Context, Waker } from "../waker";
-import { WakerSet } from "../waker";
+import { SimpleWaker, WakerSet } from "../waker";
 import { HostOp } from "./outside";
 
 /** The future of {@link abortSignalFuture}: never ready with a value. */
@@ -74,22 +74,15 @@ export function abortSignalFuture(signal: AbortSignal): Op<never> {
 }
 
 /** A waker that aborts a controller when the task it watches finishes (it is put among the task's joiners). */
-class AbortOnFinish implements Waker {
+class AbortOnFinish extends SimpleWaker {
   constructor(
     private readonly task: Task,
     private readonly controller: AbortController,
-  ) {}
+  ) {
+    super();
+  }
   wake(): void {
     if (!this.controller.signal.aborted) this.controller.abort(reasonFor(this.task));
-  }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
   }
 }
 
