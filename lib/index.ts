@@ -8,6 +8,21 @@
 // and the step) → driver.ts (the loop) → runtime.ts (the public face) → timer.ts and time.ts
 // (time) → queue.ts, clock.ts, host.ts (the plumbing).
 
+/**
+ * The model (Poll, Future, Waker, Context), the runtime and its tasks, time, combinators, sync
+ * primitives and errors.
+ *
+ * ```ts
+ * import { run, spawn, sleep } from "wakeful";
+ * const total = await run(function* () {
+ *   const a = spawn(function* () { yield* sleep(20); return 1; });
+ *   yield* sleep(10);
+ *   return 1 + (yield* a);
+ * });
+ * ```
+ * @module wakeful
+ */
+
 export { Poll, Op, isFuture } from "./poll";
 export type { Future, Operation, Body } from "./poll";
 export type { Waker, Context } from "./waker";

@@ -25,7 +25,7 @@ export { all } from "./all";
 export type { ValuesOf } from "./all";
 export { allSettled } from "./all-settled";
 export type { Settled, SettledOf } from "./all-settled";
-export type { ValueOf } from "./children";
+export type { ValueOf, ValueOfOperation } from "./children";
 export { join } from "./join";
 export { race } from "./race";
 export { select } from "./select";

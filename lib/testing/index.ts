@@ -11,6 +11,12 @@
 // Reading order: schedule.ts → recorder.ts → schedulers.ts, pct.ts → run.ts → explore.ts
 // (the workflow) → shrink.ts, dfs.ts → report.ts → check.ts, arbitrary.ts.
 
+/**
+ * Schedulers, schedule exploration with shrinking and replay tokens, and the fast-check
+ * integration. See docs/TESTING.md.
+ * @module wakeful/testing
+ */
+
 export type { Schedule } from "./schedule";
 export { encodeSchedule, decodeSchedule } from "./schedule";
 export { RecordingScheduler } from "./recorder";

@@ -3,6 +3,12 @@
 // swim-lane chart (`timeline`), Trace Event Format JSON for Perfetto and chrome://tracing
 // (`chromeTrace`), or one self-contained HTML page with a step slider (`htmlTimeline`).
 
+/**
+ * Trace events and their renderings: a text swim-lane `timeline`, `chromeTrace` for Perfetto,
+ * and a self-contained `htmlTimeline` page.
+ * @module wakeful/trace
+ */
+
 export type { TraceEvent, TraceKind } from "../events";
 export { timeline } from "./timeline";
 export type { TimelineOptions } from "./timeline";
