@@ -8,7 +8,7 @@ import { JoinHandle } from "../handle";
 import { Poll, describeValue, type Op } from "../poll";
 import { currentTask } from "../current";
 import { COMPLETED, CANCELLED, errorText, type Task } from "../task";
-import type { Context, Waker } from "../waker";
+import type { Context } from "../waker";
 import { SimpleWaker, WakerSet } from "../waker";
 import { HostOp } from "./outside";
 
