@@ -67,8 +67,8 @@ class DelegatingSleep implements Future<void> {
   poll(cx: Context): Poll<void> {
     return this.inner.poll(cx);
   }
-  drop(): void {
-    this.inner.drop?.(); // cancelled while waiting: disarm the inner timer
+  drop(cx: Context): void {
+    this.inner.drop?.(cx); // cancelled while waiting: disarm the inner timer
   }
   describe(): string {
     return `DelegatingSleep(${this.ms})`;

@@ -1,65 +1,66 @@
-// The driver loop: the engine behind a Runtime. It owns the run queue, the timers and the
-// clock, and repeats one cycle until there is nothing left to do:
+// The driver loop: the engine behind a Runtime. It owns the run queue, the timers, the clock
+// and the counters, and repeats one turn until there is nothing left to do:
 //
-//   ┌─► fire due timers ─► poll ready tasks (≤ budget polls) ─► done? ─► return
-//   │                                                          │ no
-//   │   ready tasks left ─► yield to the host (a macrotask) ───┤
-//   │   idle: virtual clock ─► jump to the next timer ─────────┤
-//   │         real clock    ─► arm ONE host timer, sleep until ┤
-//   │                          it fires or an outside wake     │
-//   └────────────────────────────────────────────────────────--┘
-//   idle with nothing that can wake anyone ─► DeadlockError
+//   ┌─► fire due timers ─► step ready tasks until the queue is empty ─► done? ─► return
+//   │                      (each task: at most `budget` polls a step)  │ no
+//   │   `slice` ms of continuous stepping ─► yield to the host ─────────┤ (run() only)
+//   │   idle: virtual clock ─► jump to the next timer ─────────────────┤
+//   │         real clock    ─► arm ONE host timer, sleep until it      │
+//   │                          fires or an outside wake                │
+//   └─────────────────────────────────────────────────────────────────┘
+//   idle, and nothing can wake anyone (or the host ran out of work) ─► DeadlockError
 //
+// run() and runSync() share the turn; host yields fall between task steps and never reorder
+// them, so for tasks that wait only on the runtime's own futures both give the same schedule.
 // Invariants: a task is in the queue at most once (its SCHEDULED state says so); at most one
-// host timer is armed, for the earliest deadline; the loop never awaits a Promise per step.
+// host timer is armed, for the earliest deadline; no Promise is made per step.
 
 import { makeClock, type RealClock, type VirtualClock } from "./clock";
 import { DeadlockError, type ParkedTaskInfo } from "./errors";
 import type { TraceEvent, TraceKind, TraceSink } from "./events";
-import { cancelHostTimer, hostTimeout, macrotask, onHostIdle } from "./host";
+import { cancelHostTimer, hostTimeout, macrotask, monotonicNow, onHostIdle } from "./host";
+import { Counters } from "./metrics";
 import type { Body } from "./poll";
 import { RingQueue } from "./queue";
 import { clampChoice, type Scheduler } from "./scheduler";
-import { FAILED, PARKED, CANCELLED, COMPLETED, Task, errorText, type TaskHost, type TaskInfo } from "./task";
+import { errorText, step } from "./step";
+import { CANCELLED, COMPLETED, FAILED, PARKED, Task, type TaskHost, type TaskInfo } from "./task";
 import { TimerHeap } from "./timer";
 import { currentTask } from "./current";
-import type { Waker } from "./waker";
 
 /** Settings the driver runs with (validated by the Runtime). */
 export interface DriverOptions {
   clock: "real" | "virtual" | undefined;
   scheduler: Scheduler | undefined;
   budget: number;
+  slice: number;
   sink: TraceSink | undefined;
   onTaskError: ((error: unknown, task: TaskInfo) => void) | undefined;
 }
+
+/** Steps between two looks at the host clock while slicing: a step is ~0.1 µs, a clock read ~0.05 µs. */
+const CLOCK_EVERY = 16;
 
 export class Driver implements TaskHost {
   readonly queue = new RingQueue<Task>(64);
   readonly timers = new TimerHeap();
   readonly clock: RealClock | VirtualClock;
+  readonly counters = new Counters();
   readonly sink: TraceSink | undefined;
-  private readonly scheduler: Scheduler | undefined;
   readonly budget: number;
+  private readonly slice: number;
+  private readonly scheduler: Scheduler | undefined;
   private readonly onTaskError: ((error: unknown, task: TaskInfo) => void) | undefined;
 
-  // Counters (the public metrics read these).
-  polls = 0;
-  wakes = 0;
-  parked = 0;
-  forcedYields = 0;
-  spawned = 0;
-  completed = 0;
-  failed = 0;
-  cancelled = 0;
-  outsideWakes = 0;
-  hostYields = 0;
-  timersFired = 0;
-
-  pollsLeft = 0;
+  /** True while the runtime itself steps tasks or fires timers (any other wake is "outside"). */
   driving = false;
   private firingTimers = false;
-  pendingExternal = 0;
+  /** The deadline of the timer firing now (for its trace event). */
+  private firingAt = 0;
+  /** True while run()/runSync()/blockOn() is driving: nobody else may. */
+  private looping = false;
+  /** The first error a trace sink threw, rethrown once the step it interrupted has ended. */
+  private fault: { error: unknown } | undefined = undefined;
 
   private liveHead: Task | undefined = undefined;
   liveCount = 0;
@@ -67,8 +68,6 @@ export class Driver implements TaskHost {
   /** Failed tasks nobody had joined when they failed; re-checked when reported. */
   private unobserved: Task[] = [];
 
-  /** True while run()/blockOn() is driving asynchronously. */
-  looping = false;
   /** Resumes an idle async loop; set only while it waits. */
   private kick: (() => void) | undefined = undefined;
   private hostTimer: unknown = undefined;
@@ -81,22 +80,28 @@ export class Driver implements TaskHost {
     this.clock = makeClock(options.clock);
     this.scheduler = options.scheduler;
     this.budget = options.budget;
+    this.slice = options.slice;
     this.sink = options.sink;
     this.onTaskError = options.onTaskError;
   }
 
+  get running(): boolean {
+    return this.looping || this.driving;
+  }
+
   // ── Tasks ────────────────────────────────────────────────────────────────────────────
 
-  spawn<T>(body: Body<T>, name: string | undefined): Task<T> {
-    const task = new Task<T>(this, this.nextId++, name, body);
+  /** A new task, queued (rule 6). `owner`: the task whose combinator started it (see Task.owner). */
+  spawn<T>(body: Body<T>, name: string | undefined, owner?: Task): Task<T> {
+    const task = new Task<T>(this, this.nextId++, name, body, owner);
     const head = this.liveHead;
     task.nextLive = head;
     if (head !== undefined) head.prevLive = task;
     this.liveHead = task;
     this.liveCount++;
-    this.spawned++;
+    this.counters.spawned++;
     if (this.sink !== undefined) this.emit("spawn", task, undefined, this.wokenBy());
-    this.queue.push(task); // rule 6: queued, not run
+    this.queue.push(task);
     if (this.kick !== undefined) this.kick();
     return task;
   }
@@ -104,7 +109,7 @@ export class Driver implements TaskHost {
   enqueue(task: Task): void {
     this.queue.push(task);
     if (!this.driving) {
-      this.outsideWakes++;
+      this.counters.outsideWakes++;
       if (this.kick !== undefined) this.kick();
     }
   }
@@ -118,10 +123,11 @@ export class Driver implements TaskHost {
     task.prevLive = task.nextLive = undefined;
     this.liveCount--;
     const state = task.state;
-    if (state === COMPLETED) this.completed++;
-    else if (state === CANCELLED) this.cancelled++;
+    const c = this.counters;
+    if (state === COMPLETED) c.completed++;
+    else if (state === CANCELLED) c.cancelled++;
     else {
-      this.failed++;
+      c.failed++;
       if (!task.joined) this.unobserved.push(task);
     }
     if (this.sink !== undefined) {
@@ -137,6 +143,11 @@ export class Driver implements TaskHost {
     return out.reverse();
   }
 
+  /** Promises and I/O the runtime now waits on, +1 or -1: while any is pending, an idle runtime is not deadlocked. */
+  countExternal(delta: 1 | -1): void {
+    this.counters.pendingExternal += delta;
+  }
+
   // ── Tracing ──────────────────────────────────────────────────────────────────────────
 
   emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"]): void {
@@ -146,7 +157,12 @@ export class Driver implements TaskHost {
     if (task.name !== undefined) event.name = task.name;
     if (detail !== undefined) event.detail = detail;
     if (by !== undefined) event.by = by;
-    sink(event);
+    try {
+      sink(event);
+    } catch (error) {
+      // Thrown out of the middle of a step, it would leave a task half-moved; rethrown after.
+      if (this.fault === undefined) this.fault = { error };
+    }
   }
 
   /** Who is causing a wake right now: the running task, a timer, or something outside. */
@@ -157,35 +173,57 @@ export class Driver implements TaskHost {
     return this.driving ? undefined : "outside";
   }
 
-  // ── One cycle ────────────────────────────────────────────────────────────────────────
+  traceTimer(task: Task): void {
+    if (this.firingTimers) this.emit("timer", task, `deadline ${this.firingAt}`, "timer");
+  }
+
+  private rethrowFault(): void {
+    const f = this.fault;
+    if (f === undefined) return;
+    this.fault = undefined;
+    throw f.error;
+  }
+
+  // ── One turn ─────────────────────────────────────────────────────────────────────────
 
   /** Fire every timer due now, in (deadline, creation) order. */
-  fireTimers(): void {
-    if (this.timers.size === 0) return;
+  private fireTimers(): void {
+    const timers = this.timers;
+    if (timers.size === 0) return;
     const now = this.clock.now();
     const wasDriving = this.driving;
     this.driving = true;
     this.firingTimers = true;
-    for (let e = this.timers.popDue(now); e !== undefined; e = this.timers.popDue(now)) {
-      const waker = e.waker as Waker;
-      e.waker = undefined; // a fired entry must not keep its task alive
-      this.timersFired++;
-      if (this.sink !== undefined && waker instanceof Task) this.emit("timer", waker, `deadline ${e.deadline}`, "timer");
-      waker.wake();
+    try {
+      for (let e = timers.popDue(now); e !== undefined; e = timers.popDue(now)) {
+        this.counters.timersFired++;
+        this.firingAt = e.deadline;
+        e.fire();
+      }
+    } finally {
+      this.firingTimers = false;
+      this.driving = wasDriving;
     }
-    this.firingTimers = false;
-    this.driving = wasDriving;
+    this.rethrowFault();
   }
 
-  /** Poll ready tasks until the queue is empty or `budget` polls were made this turn. */
-  runReady(until?: () => boolean): void {
-    this.pollsLeft = this.budget;
-    this.driving = true;
+  /**
+   * The loop body run() and runSync() share: fire due timers, then step ready tasks until the
+   * queue is empty or `done()`. With `sliced`, also stop after `slice` ms of stepping, so the
+   * caller can yield to the host (rule 7); between task steps, so the order is the same.
+   */
+  private turn(done: () => boolean, sliced: boolean): void {
+    this.fireTimers();
     const queue = this.queue;
+    const end = sliced ? monotonicNow() + this.slice : Infinity;
+    let n = 0;
+    this.driving = true;
     try {
-      while (this.pollsLeft > 0 && queue.length > 0) {
-        (this.next() as Task).run();
-        if (until !== undefined && until()) break;
+      while (queue.length > 0) {
+        step(this.next() as Task);
+        this.rethrowFault();
+        if (done()) return;
+        if (sliced && ++n % CLOCK_EVERY === 0 && monotonicNow() >= end) return;
       }
     } finally {
       this.driving = false;
@@ -193,7 +231,7 @@ export class Driver implements TaskHost {
   }
 
   /** Take the next task: the head (FIFO) unless a scheduler chooses among several. */
-  next(): Task | undefined {
+  private next(): Task | undefined {
     const queue = this.queue;
     if (this.scheduler === undefined || queue.length < 2) return queue.shift();
     const ready = queue.toArray();
@@ -202,37 +240,35 @@ export class Driver implements TaskHost {
   }
 
   /** Virtual clock: jump to the next deadline. False when no timer is armed. */
-  advance(): boolean {
+  private advance(): boolean {
     const d = this.timers.nextDeadline();
     if (d === undefined || this.clock.kind !== "virtual") return false;
-    (this.clock as VirtualClock).advanceTo(d);
+    this.clock.advanceTo(d);
     return true;
   }
 
   // ── Driving ──────────────────────────────────────────────────────────────────────────
 
-  /** Drive asynchronously until `done()`; yields to the host after each budget of polls. */
-  async drive(done: () => boolean): Promise<void> {
-    if (this.looping) throw new Error("this runtime is already running: await the first run() before starting another");
-    if (this.driving) throw new Error("a runtime cannot be driven from inside one of its own tasks");
+  private enter(what: string): void {
+    if (this.looping) throw new Error(`${what}: this runtime is already running (await the first run() before starting another)`);
+    if (this.driving) throw new Error(`${what}: a runtime cannot be driven from inside one of its own tasks`);
     this.looping = true;
+  }
+
+  /** Drive asynchronously until `done()`, yielding to the host after each `slice` ms of stepping. */
+  async drive(done: () => boolean): Promise<void> {
+    this.enter("run()");
     try {
       for (;;) {
         await this.busy(done);
         if (done()) return;
         this.reportFailures(false);
         if (this.queue.length > 0) continue; // the handler spawned or woke something
-        if (this.clock.kind === "virtual") {
-          if (this.advance()) continue;
-          if (this.pendingExternal > 0) {
-            await this.idle(false);
-            continue;
-          }
-          throw this.deadlock("nothing can wake them");
-        }
+        if (this.advance()) continue;
+        if (this.clock.kind === "virtual" && this.counters.pendingExternal === 0) throw this.deadlock("nothing can wake them");
         const d = this.timers.nextDeadline();
         if (d !== undefined) this.armHostTimer(d);
-        await this.idle(d === undefined && this.pendingExternal === 0);
+        await this.idle();
       }
     } finally {
       this.looping = false;
@@ -241,25 +277,20 @@ export class Driver implements TaskHost {
     }
   }
 
-  /**
-   * Run turns until the queue is empty or `done()`: each turn fires due timers and polls up to
-   * `budget` tasks, and between turns the host gets a macrotask (rule 7). The turns of one busy
-   * period chain through host callbacks and share one Promise: no Promise per host yield.
-   */
+  /** Turns until the queue is empty or `done()`; between slices a macrotask. One Promise per busy period. */
   private busy(done: () => boolean): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const turn = (): void => {
+      const go = (): void => {
         try {
-          this.fireTimers();
-          this.runReady(done);
+          this.turn(done, true);
           if (done() || this.queue.length === 0) return resolve();
-          this.hostYields++;
-          macrotask(turn);
+          this.counters.hostYields++;
+          macrotask(go);
         } catch (error) {
           reject(error);
         }
       };
-      turn();
+      go();
     });
   }
 
@@ -268,18 +299,16 @@ export class Driver implements TaskHost {
     if (this.clock.kind !== "virtual") {
       throw new Error('runSync() needs a virtual clock (new Runtime({ clock: "virtual" })): a real clock has to wait for the host, so use run()');
     }
-    if (this.looping || this.driving) throw new Error("this runtime is already running");
-    this.looping = true; // an onTaskError handler must not re-enter the loop
+    this.enter("runSync()");
     try {
       for (;;) {
-        this.fireTimers();
-        this.runReady(done);
+        this.turn(done, false);
         if (done()) return;
         if (this.queue.length > 0) continue;
         this.reportFailures(false);
         if (this.queue.length > 0) continue; // the handler spawned or woke something
         if (this.advance()) continue;
-        if (this.pendingExternal > 0) {
+        if (this.counters.pendingExternal > 0) {
           throw this.deadlock("runSync() cannot wait for the promises or I/O they wait on: use run()");
         }
         throw this.deadlock("nothing can wake them");
@@ -289,31 +318,67 @@ export class Driver implements TaskHost {
     }
   }
 
-  /** Run whatever is ready now, without waiting or advancing time. */
+  /** Run whatever is ready now, without waiting or advancing time (shutdown). */
   drainReady(): void {
-    if (this.looping || this.driving) return;
-    do {
-      this.fireTimers();
-      this.runReady();
-    } while (this.queue.length > 0);
+    if (this.running) return;
+    this.looping = true;
+    try {
+      do this.turn(never, false);
+      while (this.queue.length > 0);
+    } finally {
+      this.looping = false;
+    }
   }
 
-  /** Wait for an outside wake or the armed host timer. With `watchExit`, a host with nothing left to run means deadlock. */
-  private idle(watchExit: boolean): Promise<void> {
+  /**
+   * Step one ready task (firing due timers first; on a virtual clock with nothing ready, jumping
+   * to the next timer) and say what it led to; undefined when nothing can run without waiting.
+   */
+  stepOne(): TraceEvent | undefined {
+    this.enter("step()");
+    try {
+      this.fireTimers();
+      if (this.queue.length === 0 && this.advance()) this.fireTimers();
+      const task = this.next();
+      if (task === undefined) return undefined;
+      const polls = this.counters.polls;
+      this.driving = true;
+      try {
+        step(task);
+      } finally {
+        this.driving = false;
+      }
+      this.rethrowFault();
+      const state = task.state;
+      const kind: TraceKind =
+        state === COMPLETED ? "complete" : state === FAILED ? "fail" : state === CANCELLED ? "cancel" : state === PARKED ? "park" : "pending";
+      const n = this.counters.polls - polls;
+      const detail = state === PARKED ? `waits on ${task.waitsOn()}` : state === FAILED ? String(task.result) : `${n} poll${n === 1 ? "" : "s"}`;
+      const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { t: this.clock.now(), kind, task: task.id, detail };
+      if (task.name !== undefined) event.name = task.name;
+      return event;
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  /**
+   * Wait for an outside wake or the armed host timer. If the host runs out of work meanwhile,
+   * nothing can ever wake the tasks (a promise that never settles included): a deadlock.
+   */
+  private idle(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      let unwatch: () => void = noop;
+      const unwatch = onHostIdle(() => {
+        if (this.hostTimer !== undefined) return; // our own timer will fire: the host is not out of work
+        this.kick = undefined;
+        unwatch();
+        reject(this.deadlock("the host has nothing left that could wake them"));
+      });
       this.kick = () => {
         this.kick = undefined;
         unwatch();
         resolve();
       };
-      if (watchExit) {
-        unwatch = onHostIdle(() => {
-          this.kick = undefined;
-          unwatch();
-          reject(this.deadlock("the host has nothing left that could wake them"));
-        });
-      }
     });
   }
 
@@ -350,15 +415,26 @@ export class Driver implements TaskHost {
 
   /**
    * Errors of failed tasks nobody joined (rule 9). With an `onTaskError` handler they go to it
-   * (at every idle point, so a long-lived runtime reports promptly); otherwise, at the end,
-   * they are returned for run() to reject with.
+   * (at every idle point, so a long-lived runtime reports promptly); a handler that throws does
+   * not stop the others, and its error is thrown afterwards. Without one, at the end, they are
+   * returned for run() to reject with.
    */
   reportFailures(atEnd: boolean): unknown[] {
     if (this.unobserved.length === 0) return [];
     const pending = this.unobserved.filter((t) => !t.joined);
-    if (this.onTaskError !== undefined) {
+    const handler = this.onTaskError;
+    if (handler !== undefined) {
       this.unobserved = [];
-      for (const t of pending) this.onTaskError(t.result, { id: t.id, name: t.name });
+      const thrown: unknown[] = [];
+      for (const t of pending) {
+        try {
+          handler(t.result, { id: t.id, name: t.name });
+        } catch (error) {
+          thrown.push(error);
+        }
+      }
+      if (thrown.length === 1) throw thrown[0];
+      if (thrown.length > 1) throw new AggregateError(thrown, `onTaskError threw ${thrown.length} times`);
       return [];
     }
     if (!atEnd) {
@@ -369,12 +445,17 @@ export class Driver implements TaskHost {
     return pending.map((t) => t.result);
   }
 
-  /** Abort every live task; each unwinds through its finally blocks when next polled. */
+  /**
+   * Abort every live task but those a live task's combinator owns: they are cancelled through
+   * their owner, and not at all while it is shielded (rule 8: shielded work runs to its end).
+   */
   abortAll(): void {
-    for (const t of this.liveTasks()) t.abort();
+    for (const t of this.liveTasks()) if (t.owner === undefined || t.owner.finished) t.abort();
   }
 }
 
 const HOST_TIMER_MAX = 2 ** 31 - 1;
 
-function noop(): void {}
+function never(): boolean {
+  return false;
+}

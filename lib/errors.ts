@@ -1,8 +1,27 @@
-// The errors wakeful throws. Each is an `Error` whose `name` equals its class name, so
-// `instanceof` and `err.name` both work across realms and in logs.
+// The errors wakeful throws. Each is an `Error` whose `name` equals its class name. Each class
+// carries a registered brand, so `instanceof` holds across two copies of the package loaded in
+// one process (an ESM and a CommonJS one) and across realms.
+
+const BRAND = Symbol.for("wakeful.error");
+
+/** True when `value` is an error branded `name` (by any copy of wakeful). */
+function branded(value: unknown, name: string): boolean {
+  return value !== null && typeof value === "object" && (value as { [BRAND]?: unknown })[BRAND] === name;
+}
+
+/**
+ * `instanceof` for a branded class: the brand for the class itself, the prototype chain for a
+ * user's subclass of it (whose own `instanceof` must not match every error of the base kind).
+ */
+function brandCheck(cls: object, base: object, name: string, value: unknown): boolean {
+  return cls === base ? branded(value, name) : Function.prototype[Symbol.hasInstance].call(cls, value);
+}
 
 /** Thrown at the suspension point of an aborted task (rule 8). Rethrow it if you catch it. @public */
 export class CancelledError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return brandCheck(this, CancelledError, "CancelledError", value);
+  }
   override readonly name = "CancelledError";
   constructor(message = "the task was cancelled") {
     super(message);
@@ -11,9 +30,12 @@ export class CancelledError extends Error {
 
 /** Thrown by `timeout(ms, body)` once the deadline passed; the inner operation has already been cancelled. @public */
 export class TimeoutError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return brandCheck(this, TimeoutError, "TimeoutError", value);
+  }
   override readonly name = "TimeoutError";
   constructor(readonly ms: number) {
-    super(`timed out after ${ms} ms`);
+    super(`timed out after ${formatMs(ms)} ms`);
   }
 }
 
@@ -29,14 +51,18 @@ export interface ParkedTaskInfo {
 
 /**
  * Every remaining task is parked and nothing can wake any of them: no timer, no pending
- * promise or I/O the runtime knows of. `tasks` lists each parked task and what it waits on.
+ * promise or I/O that could still settle. `tasks` lists each parked task and what it waits on.
  * @public
  */
 export class DeadlockError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return brandCheck(this, DeadlockError, "DeadlockError", value);
+  }
   override readonly name = "DeadlockError";
   constructor(readonly tasks: readonly ParkedTaskInfo[], readonly at: number, why = "nothing can wake them") {
+    const one = tasks.length === 1;
     super(
-      `deadlock at t=${at}: ${tasks.length} task${tasks.length === 1 ? " is" : "s are"} parked and ${why}\n` +
+      `deadlock at t=${formatMs(at)}: ${tasks.length} task${one ? " is" : "s are"} parked and ${one ? why.replace(/\bthem\b/g, "it") : why}\n` +
         tasks.map((t) => "  " + describeParked(t)).join("\n"),
     );
   }
@@ -50,8 +76,25 @@ function describeParked(t: ParkedTaskInfo): string {
 
 /** `send` on a channel whose receiver is gone, or another use of a closed channel. @public */
 export class ChannelClosedError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return brandCheck(this, ChannelClosedError, "ChannelClosedError", value);
+  }
   override readonly name = "ChannelClosedError";
   constructor(message = "the channel is closed") {
     super(message);
   }
+}
+
+// Names spelled out: a bundler that renames classes must not change the brands.
+const brands: [{ prototype: object }, string][] = [
+  [CancelledError, "CancelledError"],
+  [TimeoutError, "TimeoutError"],
+  [DeadlockError, "DeadlockError"],
+  [ChannelClosedError, "ChannelClosedError"],
+];
+for (const [cls, name] of brands) Object.defineProperty(cls.prototype, BRAND, { value: name });
+
+/** A time in ms as people read it: whole numbers as they are, others to two decimals (`3.99`, not `3.9881130000000553`). */
+export function formatMs(ms: number): string {
+  return Number.isInteger(ms) ? String(ms) : String(Math.round(ms * 100) / 100);
 }

@@ -2,11 +2,11 @@
 // always-ready and never-ready futures, a voluntary yield, and a bridge from Promises.
 
 import type { Context, Waker } from "./waker";
-import { WakerSet } from "./waker";
 import type { Future } from "./poll";
 import { Op, Poll, describeFuture, describeValue, isFuture } from "./poll";
-import { currentTask } from "./current";
-import type { TaskHost } from "./task";
+import { findDriver } from "./current";
+import type { Driver } from "./driver";
+import { register, unregister, wakeAll, waiterCount, type Waiting } from "./waiting";
 
 /** `Poll.ready(undefined)`, shared: a future that completes with nothing allocates nothing. */
 export const READY_VOID: Poll<void> = Object.freeze({ ready: true as const, value: undefined });
@@ -18,8 +18,8 @@ class From<T> extends Op<T> {
   poll(cx: Context): Poll<T> {
     return this.inner.poll(cx);
   }
-  drop(): boolean | void {
-    return typeof this.inner.drop === "function" ? this.inner.drop() : undefined;
+  drop(cx: Context): boolean | void {
+    return typeof this.inner.drop === "function" ? this.inner.drop(cx) : undefined;
   }
   describe(): string {
     return describeFuture(this.inner);
@@ -120,13 +120,14 @@ const WAITING = 0;
 const RESOLVED = 1;
 const REJECTED = 2;
 
-class FromPromise<T> extends Op<T> {
+class FromPromise<T> extends Op<T> implements Waiting {
   private state = WAITING;
   private outcome: unknown = undefined;
   private subscribed = false;
-  private readonly wakers = new WakerSet();
-  /** The runtime counting this promise as pending outside work (keeps a virtual clock from declaring deadlock). */
-  private counted: TaskHost | undefined = undefined;
+  w0: Waker | undefined = undefined;
+  ws: Waker[] | undefined = undefined;
+  /** The runtime counting this promise as pending outside work (an idle runtime waiting on it is not deadlocked). */
+  private counted: Driver | undefined = undefined;
 
   constructor(private readonly promise: PromiseLike<T>) {
     super();
@@ -135,13 +136,10 @@ class FromPromise<T> extends Op<T> {
   poll(cx: Context): Poll<T> {
     if (this.state === RESOLVED) return Poll.ready(this.outcome as T);
     if (this.state === REJECTED) throw this.outcome; // rule 4: thrown at the yield
-    this.wakers.add(cx.waker);
+    register(this, cx.waker);
     if (this.counted === undefined) {
-      const t = currentTask();
-      if (t !== undefined) {
-        this.counted = t.host as TaskHost;
-        this.counted.pendingExternal++;
-      }
+      this.counted = findDriver(cx); // none for a hand-made context outside any task: nothing to count
+      this.counted?.countExternal(1);
     }
     if (!this.subscribed) {
       this.subscribed = true;
@@ -153,13 +151,14 @@ class FromPromise<T> extends Op<T> {
     return Poll.pending;
   }
 
-  drop(): void {
-    this.wakers.leave(currentTask() as unknown as Waker | undefined);
-    if (this.wakers.size === 0) this.uncount(); // nobody waits: no longer outside work we wait for
+  /** A waiter left; when none is left, the runtime no longer waits on this promise (which keeps running: promises cannot be cancelled). */
+  drop(cx: Context): void {
+    if (unregister(this, cx.waker) && waiterCount(this) === 0) this.uncount();
   }
 
   describe(): string {
-    return "fromPromise (a Promise outside the runtime)";
+    const what = this.state === WAITING ? "not settled yet" : this.state === RESOLVED ? "resolved" : "rejected";
+    return `fromPromise (a Promise outside the runtime, ${what})`;
   }
 
   private settle(state: number, outcome: unknown): void {
@@ -167,12 +166,12 @@ class FromPromise<T> extends Op<T> {
     this.state = state;
     this.outcome = outcome;
     this.uncount();
-    this.wakers.wakeAll();
+    wakeAll(this);
   }
 
   private uncount(): void {
     if (this.counted === undefined) return;
-    this.counted.pendingExternal--;
+    this.counted.countExternal(-1);
     this.counted = undefined;
   }
 }
@@ -184,6 +183,9 @@ class FromPromise<T> extends Op<T> {
  * @public
  */
 export function fromPromise<T>(promise: PromiseLike<T>): Op<T> {
+  if (isFuture(promise)) {
+    throw new TypeError(`fromPromise() got a wakeful future (${describeFuture(promise)}), not a Promise: yield* it directly`);
+  }
   if (promise === null || typeof promise !== "object" || typeof (promise as { then?: unknown }).then !== "function") {
     throw new TypeError(`fromPromise() needs a Promise, not ${describeValue(promise)}`);
   }

@@ -1,12 +1,21 @@
 // JoinHandle: the permission to await a task's outcome or to cancel it. It is a Future (poll
-// it from another task), an Operation (`const v = yield* handle`) and a PromiseLike (`await
-// handle` from async code). Dropping a handle does nothing: tasks are detached, as in tokio.
+// it from another task, or from several), an Operation (`const v = yield* handle`) and a
+// PromiseLike (`await handle` from async code). Dropping a handle does nothing: tasks are
+// detached, as in tokio. A Waker, by contrast, only asks for a poll: futures never get this.
 
-import { COMPLETED, FAILED, SCHEDULED, type Task } from "./task";
+import { onHostIdle } from "./host";
 import { Op, Poll } from "./poll";
+import { COMPLETED, FAILED, SCHEDULED, label, type Task } from "./task";
 import type { Context, Waker } from "./waker";
-import { SimpleWaker, WakerSet } from "./waker";
-import { currentTask } from "./current";
+import { SimpleWaker } from "./waker";
+import { register, unregister } from "./waiting";
+
+/** How a finished task ended, seen without joining it. */
+export interface TaskEnding {
+  readonly how: "completed" | "failed" | "cancelled";
+  /** The value, the error, or the task's CancelledError. */
+  readonly result: unknown;
+}
 
 /**
  * A handle to a spawned task.
@@ -41,15 +50,10 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
     return this.task.finished;
   }
 
-  /** @internal The caller takes the task's outcome, errors included (used by run() for its main task). */
-  claim(): void {
-    this.task.joined = true;
-  }
-
   /**
    * Cancel the task (sticky, idempotent). A `CancelledError` is thrown at its suspension point,
-   * its `finally` blocks run (they may yield), and joiners then get that `CancelledError`.
-   * A task that finishes before it next yields keeps its outcome.
+   * its `finally` blocks run (a cancelled task cannot wait outside `shield()`), and joiners then
+   * get that `CancelledError`. A task that finishes before it next yields keeps its outcome.
    */
   abort(): void {
     this.task.abort();
@@ -58,21 +62,46 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
   poll(cx: Context): Poll<T> {
     const task = this.task;
     if (task.finished) {
-      task.joined = true; // the outcome is delivered: an error is now the joiner's, not unobserved
+      task.markJoined(); // the outcome is delivered: an error is now the joiner's, not unobserved
       return outcome(task);
     }
-    (task.joiners ??= new WakerSet()).add(cx.waker);
+    register(task, cx.waker);
     return Poll.pending;
+  }
+
+  /** The waiter that polled with `cx` stopped waiting: forget exactly its registration. */
+  drop(cx: Context): void {
+    unregister(this.task, cx.waker);
+  }
+
+  describe(): string {
+    return `join ${label(this.task)}`;
+  }
+
+  /** @internal The caller takes the task's outcome, errors included (run() for its main task, a combinator for its children). */
+  claim(): void {
+    this.task.markJoined();
   }
 
   /**
    * @internal Wake `waker` once when the task finishes (at once if it has), without taking its
    * outcome: a watcher (toAbortSignal) must not claim an error that belongs to the joiners or run().
    */
-  onFinish(waker: Waker): void {
-    const task = this.task;
-    if (task.finished) waker.wake();
-    else (task.joiners ??= new WakerSet()).add(waker);
+  watch(waker: Waker): void {
+    if (this.task.finished) waker.wake();
+    else register(this.task, waker);
+  }
+
+  /** @internal How the task ended, without joining it; undefined while it runs. */
+  ending(): TaskEnding | undefined {
+    const t = this.task;
+    if (!t.finished) return undefined;
+    return { how: t.state === COMPLETED ? "completed" : t.state === FAILED ? "failed" : "cancelled", result: t.result };
+  }
+
+  /** @internal The task's identity, for maps keyed by task (every handle of one task gives the same object). */
+  get identity(): object {
+    return this.task;
   }
 
   /** @internal True while the task sits in the run queue: it will run before anything woken later. */
@@ -80,37 +109,40 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
     return this.task.state === SCHEDULED;
   }
 
-  /** The joining task was cancelled: forget its waker (a joiner that gave up must not pile up). */
-  drop(): void {
-    this.task.joiners?.leave(currentTask() as unknown as Waker | undefined);
-  }
-
-  describe(): string {
-    return `join task #${this.task.id}${this.task.name === undefined ? "" : ` "${this.task.name}"`}`;
-  }
-
-  then<R1 = T, R2 = never>(
+  override then<R1 = T, R2 = never>(
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
     return this.toPromise().then(onfulfilled, onrejected);
   }
 
-  /** A Promise of the task's outcome (made once, on first use). */
+  /**
+   * A Promise of the task's outcome (made once, on first use). If the host runs out of work
+   * while the task has not finished and its runtime is not running, the Promise rejects: the
+   * runtime was never run, and nothing else could finish the task.
+   */
   toPromise(): Promise<T> {
     if (this.promise !== undefined) return this.promise;
     const task = this.task;
     this.promise = new Promise<T>((resolve, reject) => {
-      const settle = () => {
-        task.joined = true; // delivered to the promise (an unhandled rejection is then the host's to report)
+      const settle = (): void => {
+        task.markJoined(); // delivered to the promise (an unhandled rejection is then the host's to report)
         try {
           resolve((outcome(task) as { value: T }).value); // outcome() is ready or throws
         } catch (error) {
           reject(error);
         }
       };
-      if (task.finished) settle();
-      else (task.joiners ??= new WakerSet()).add(new PromiseWaker(settle));
+      if (task.finished) return settle();
+      const unwatch = onHostIdle(() => {
+        if (task.finished || (task.host as { running?: boolean }).running === true) return; // a running loop reports its own deadlock
+        unwatch();
+        reject(new Error(`${label(task)} never finished: its runtime was never run. Call runtime.run() (or blockOn), or start the task with run(body)`));
+      });
+      register(task, new PromiseWaker(() => {
+        unwatch();
+        settle();
+      }));
     });
     return this.promise;
   }
@@ -119,8 +151,7 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
 /** Ready with the value, or the task's error thrown (rule 9: every joiner gets the same object). */
 function outcome<T>(task: Task<T>): Poll<T> {
   if (task.state === COMPLETED) return Poll.ready(task.result as T);
-  if (task.state === FAILED) throw task.result;
-  throw task.result; // CANCELLED: the task's CancelledError
+  throw task.result; // FAILED: its error; CANCELLED: its CancelledError
 }
 
 /** A waker that settles a Promise instead of scheduling a task. */

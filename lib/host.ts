@@ -62,16 +62,26 @@ export function cancelHostTimer(handle: unknown): void {
   if (typeof host.clearTimeout === "function") host.clearTimeout(handle);
 }
 
+/** Listeners waiting for the host to run out of work; one host listener serves them all. */
+const idleListeners = new Set<() => void>();
+let idleHooked = false;
+
+function onBeforeExit(): void {
+  for (const listener of Array.from(idleListeners)) listener();
+}
+
 /**
  * Call `listener` if the host is about to exit because nothing is left in its event loop
- * (Node's `beforeExit`). Returns a function that removes the listener. Hosts without such a
- * signal (browsers never exit) make this a no-op.
+ * (Node's `beforeExit`; again each time the loop empties). Returns a function that removes the
+ * listener. Hosts without such a signal (browsers never exit) make this a no-op.
  */
 export function onHostIdle(listener: () => void): () => void {
   const proc = host.process;
-  if (proc === undefined || typeof proc.on !== "function" || typeof proc.removeListener !== "function") {
-    return () => {};
+  if (proc === undefined || typeof proc.on !== "function") return () => {};
+  if (!idleHooked) {
+    idleHooked = true;
+    proc.on("beforeExit", onBeforeExit);
   }
-  proc.on("beforeExit", listener);
-  return () => void proc.removeListener?.("beforeExit", listener);
+  idleListeners.add(listener);
+  return () => void idleListeners.delete(listener);
 }

@@ -23,18 +23,27 @@ export const Poll: {
 /**
  * A value that will be ready later. The driver calls `poll(cx)`; `Pending` promises that
  * `cx.waker` was handed to whatever will make it ready.
+ *
+ * Several waiters may poll one future (as several callers may await one Promise): every
+ * poll registers its `cx.waker` (one registration per waker: a re-poll whose waker `willWake`
+ * an earlier one replaces it), all are woken when it becomes ready, and each sees the same
+ * outcome. `poll` must return a {@link Poll}: anything else is a TypeError at the yield.
  * @public
  */
 export interface Future<T> {
   poll(cx: Context): Poll<T>;
   /**
-   * Optional. The task waiting on this future was cancelled before it became ready: undo what
-   * `poll` arranged (leave a waiter queue, clear a timer). Return `true` when cleanup has to
-   * continue asynchronously (a combinator whose children still run their `finally` blocks):
-   * the driver then keeps polling this future, discarding its value, until it is ready or
-   * throws, and only then throws `CancelledError` into the task.
+   * Optional. The waiter that polled with `cx` is gone (its task was cancelled, or a combinator
+   * stopped waiting). Remove exactly its registration; when the last waiter goes, undo what
+   * `poll` arranged (disarm a timer, leave a queue). A drop by a waiter that never polled
+   * changes nothing.
+   *
+   * Return `true` when undoing needs more polls (a combinator whose children still unwind): the
+   * driver then keeps polling this future with the same `cx` until it settles. Settling Ready
+   * means "this value was decided before the cancellation arrived": the waiter receives it.
+   * Throwing (a `CancelledError` when nothing was decided) ends the wait with that error.
    */
-  drop?(): boolean | void;
+  drop?(cx: Context): boolean | void;
   /** Optional. What this future waits for, in words (`sleep(50)`, `recv on channel#3`): used by traces and deadlock reports. */
   describe?(): string;
 }
@@ -44,6 +53,16 @@ export type Operation<T> = { [Symbol.iterator](): Iterator<Future<unknown>, T, u
 
 /** A body a task or combinator can run: a generator function, an operation, or a future. @public */
 export type Body<T> = (() => Operation<T>) | Operation<T> | Future<T>;
+
+/**
+ * Whether the answer `p` of `future.poll` is Ready (true) or Pending (false); anything that is
+ * not a Poll is a TypeError naming what came back (thrown at the yield, like any poll error).
+ */
+export function readyOf(p: unknown, future: Future<unknown>): boolean {
+  const ready = p !== null && typeof p === "object" ? (p as { ready?: unknown }).ready : undefined;
+  if (ready === true || ready === false) return ready;
+  throw new TypeError(`${describeFuture(future)}: poll() returned ${describeValue(p)}, not a Poll ({ ready: true, value } or Poll.pending)`);
+}
 
 /** True when `value` can be polled. @public */
 export function isFuture(value: unknown): value is Future<unknown> {
@@ -76,9 +95,12 @@ class YieldOnce<T> implements Iterator<Future<unknown>, T, unknown> {
   }
 }
 
-/** An iterator that yields `future` once and returns the value it is resumed with. */
-export function yieldOnce<T>(future: Future<T>): Iterator<Future<unknown>, T, unknown> {
-  return new YieldOnce(future);
+/** How `await fut` drives a future outside any task; set by runtime.ts, which sits above this file. */
+let awaitDriver: (<T>(future: Future<T>) => Promise<T>) | undefined = undefined;
+
+/** @internal Called once by runtime.ts: `await fut` runs `fut` as the main task of a fresh runtime. */
+export function setAwaitDriver(drive: <T>(future: Future<T>) => Promise<T>): void {
+  awaitDriver = drive;
 }
 
 const WALK_IDLE = 0;
@@ -93,12 +115,26 @@ const WALK_YIELDED = 2;
  * allocates no walker and a parked task keeps none alive. When it is already being walked (two
  * tasks `yield*` the same future at once) or a subclass defines its own `next`, each `yield*`
  * gets a separate walker instead.
+ *
+ * `await fut` from async code (outside any task) drives the future on a runtime of its own and
+ * resolves with its value: `await sleep(200)` waits 200 ms. Inside a task, write `yield* fut`.
  * @public
  */
-export abstract class Op<T> implements Future<T> {
+export abstract class Op<T> implements Future<T>, PromiseLike<T> {
   #walk = WALK_IDLE;
 
   abstract poll(cx: Context): Poll<T>;
+
+  /** `await` support: drives this future on a fresh real-clock runtime (`run(fut)`), never resolving to the future itself. */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const drive = awaitDriver;
+    const outcome: Promise<T> =
+      drive === undefined ? Promise.reject(new Error("a wakeful future was awaited before the runtime was loaded: import it from \"wakeful\"")) : drive(this);
+    return outcome.then(onfulfilled, onrejected);
+  }
 
   [Symbol.iterator](): Iterator<Future<unknown>, T, unknown> {
     if (this.#walk !== WALK_IDLE || this.next !== Op.prototype.next) return new YieldOnce(this);
@@ -173,6 +209,7 @@ export function describeValue(value: unknown): string {
   if (t === "number" || t === "boolean" || t === "bigint") return String(value);
   if (t === "symbol") return String(value);
   if (t === "function") return `a function${(value as { name?: string }).name ? ` (${(value as { name: string }).name})` : ""}`;
+  if (isFuture(value)) return `a future (${describeFuture(value)})`;
   if (typeof (value as { then?: unknown }).then === "function") return "a Promise";
   const tag = Object.prototype.toString.call(value);
   if (tag === "[object Generator]") return "a generator object";

@@ -5,13 +5,14 @@
 import type { ClockKind } from "./clock";
 import { currentTask } from "./current";
 import { Driver } from "./driver";
-import type { TraceEvent, TraceKind } from "./events";
+import type { TraceEvent } from "./events";
 import { JoinHandle } from "./handle";
-import type { Body } from "./poll";
-import { describeValue, isBody } from "./poll";
+import type { RuntimeMetrics } from "./metrics";
+import type { Body, Future } from "./poll";
+import { describeValue, isBody, setAwaitDriver } from "./poll";
 import type { Scheduler } from "./scheduler";
 import { noopContext } from "./waker";
-import { CANCELLED, COMPLETED, FAILED, PARKED, type TaskInfo } from "./task";
+import type { Task, TaskInfo } from "./task";
 
 /** How a runtime is set up. @public */
 export interface RuntimeOptions {
@@ -19,8 +20,10 @@ export interface RuntimeOptions {
   clock?: ClockKind;
   /** Who picks the next task when several are ready; default FIFO. Testing schedulers come from wakeful/testing. */
   scheduler?: Scheduler;
-  /** Polls per host turn before yielding to the host with a macrotask (rule 7); default 128. */
+  /** Polls a task may make in one step before it goes to the back of the run queue (rule 7); default 128. */
   budget?: number;
+  /** Milliseconds of continuous stepping before run() yields to the host with a macrotask (rule 7); default 1. */
+  slice?: number;
   /** `true` records every event in `runtime.trace`; a function receives each event as it happens. */
   trace?: boolean | ((event: TraceEvent) => void);
   /** Receives errors of tasks nobody joined, instead of run() rejecting with them. */
@@ -33,37 +36,10 @@ export interface SpawnOptions {
   name?: string;
 }
 
-/** Live counters of a runtime. @public */
-export interface RuntimeMetrics {
-  readonly spawned: number;
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  /** Futures polled. */
-  readonly polls: number;
-  /** wake() calls, including deduplicated ones. */
-  readonly wakes: number;
-  /** Tasks parked now. */
-  readonly parked: number;
-  /** Tasks in the run queue now. */
-  readonly ready: number;
-  /** Tasks alive now (spawned, not finished). */
-  readonly live: number;
-  /** Times a task was moved to the back because the turn's budget ran out. */
-  readonly forcedYields: number;
-  /** Times the runtime yielded to the host with a macrotask. */
-  readonly hostYields: number;
-  /** Timers fired. */
-  readonly timersFired: number;
-  /** Timers armed now (a finished or cancelled wait leaves none behind). */
-  readonly timers: number;
-  /** Promises and I/O the runtime is waiting on now. */
-  readonly pendingExternal: number;
-  /** Wakes and aborts that came from outside the runtime's own steps (promises, host timers, I/O): a sign of nondeterminism in a test. */
-  readonly outsideWakes: number;
-}
+export type { RuntimeMetrics } from "./metrics";
 
 const DEFAULT_BUDGET = 128;
+const DEFAULT_SLICE = 1;
 
 /**
  * A single-threaded runtime: tasks, a run queue, timers and a clock.
@@ -88,6 +64,10 @@ export class Runtime {
     if (typeof budget !== "number" || !Number.isInteger(budget) || budget < 1) {
       throw new RangeError(`budget must be a whole number of polls ≥ 1, not ${describeValue(budget)}`);
     }
+    const slice = options.slice ?? DEFAULT_SLICE;
+    if (typeof slice !== "number" || !(slice > 0) || slice === Infinity) {
+      throw new RangeError(`slice must be a positive, finite number of ms, not ${describeValue(slice)}`);
+    }
     const scheduler = options.scheduler;
     if (scheduler !== undefined && (scheduler === null || typeof scheduler.chooseTask !== "function")) {
       throw new TypeError(`scheduler must have a chooseTask(ready, now) method, not ${describeValue(scheduler)}`);
@@ -102,7 +82,7 @@ export class Runtime {
     else if (typeof trace === "function") sink = trace;
     else if (trace !== undefined && trace !== false) throw new TypeError(`trace must be a boolean or a function, not ${describeValue(trace)}`);
     this.trace = events;
-    this.driver = new Driver(this, { clock: options.clock, scheduler, budget, sink, onTaskError: options.onTaskError });
+    this.driver = new Driver(this, { clock: options.clock, scheduler, budget, slice, sink, onTaskError: options.onTaskError });
     this.metrics = metricsOf(this.driver);
   }
 
@@ -112,6 +92,12 @@ export class Runtime {
     const name = options?.name;
     if (name !== undefined && typeof name !== "string") throw new TypeError(`a task name must be a string, not ${describeValue(name)}`);
     return new JoinHandle(this.driver.spawn(body, name));
+  }
+
+  /** @internal Spawn a task that a combinator polled by `owner` owns (cancelled through it; see shutdown()). */
+  spawnOwned<T>(body: Body<T>, name: string | undefined, owner: unknown): JoinHandle<T> {
+    const t = owner as Task | undefined;
+    return new JoinHandle(this.driver.spawn(body, name, t !== undefined && t.host === this.driver ? t : undefined));
   }
 
   /**
@@ -139,7 +125,7 @@ export class Runtime {
   /** Spawn `body` and drive until it finishes; its value, or its error. Other tasks stay as they are. */
   async blockOn<T>(body: Body<T>): Promise<T> {
     const d = this.driver;
-    if (d.looping || d.driving) throw new Error("blockOn() cannot start while this runtime is already running");
+    if (d.running) throw new Error("blockOn() cannot start while this runtime is already running");
     const h = this.spawn(body, { name: "blockOn" });
     h.claim(); // its error is ours to return, not an unobserved failure
     await d.drive(() => h.finished);
@@ -153,32 +139,7 @@ export class Runtime {
    * ready, jumps to the next timer. `undefined` when nothing can run without waiting.
    */
   step(): TraceEvent | undefined {
-    const d = this.driver;
-    if (d.looping || d.driving) throw new Error("step() cannot be used while the runtime is running");
-    d.fireTimers();
-    if (d.queue.length === 0 && d.advance()) d.fireTimers();
-    d.pollsLeft = d.budget; // a task in an always-ready loop still stops after `budget` polls
-    d.driving = true;
-    const task = d.next();
-    if (task === undefined) {
-      d.driving = false;
-      return undefined;
-    }
-    const polls = d.polls;
-    try {
-      task.run();
-    } finally {
-      d.driving = false;
-    }
-    const state = task.state;
-    const kind: TraceKind =
-      state === COMPLETED ? "complete" : state === FAILED ? "fail" : state === CANCELLED ? "cancel" : state === PARKED ? "park" : "pending";
-    const n = d.polls - polls;
-    const detail =
-      state === PARKED ? `waits on ${task.waitsOn()}` : state === FAILED ? String(task.result) : `${n} poll${n === 1 ? "" : "s"}`;
-    const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { t: d.clock.now(), kind, task: task.id, detail };
-    if (task.name !== undefined) event.name = task.name;
-    return event;
+    return this.driver.stepOne();
   }
 
   /** The runtime clock, in ms (a virtual clock starts at 0). */
@@ -187,8 +148,9 @@ export class Runtime {
   }
 
   /**
-   * Cancel every task. Their finally blocks run as the runtime is driven: whatever is ready runs
-   * now; cleanup that waits (on time, on I/O) finishes during the next run()/runSync().
+   * Cancel every task. Their finally blocks run now, as far as they can without waiting; a
+   * cancelled task cannot wait outside `shield()`, and shielded work finishes during the next
+   * run()/runSync(). Tasks a combinator owns are cancelled through it.
    */
   shutdown(): void {
     this.driver.abortAll();
@@ -197,22 +159,23 @@ export class Runtime {
 }
 
 function metricsOf(d: Driver): RuntimeMetrics {
+  const c = d.counters;
   return Object.freeze({
-    get spawned() { return d.spawned; },
-    get completed() { return d.completed; },
-    get failed() { return d.failed; },
-    get cancelled() { return d.cancelled; },
-    get polls() { return d.polls; },
-    get wakes() { return d.wakes; },
-    get parked() { return d.parked; },
+    get spawned() { return c.spawned; },
+    get completed() { return c.completed; },
+    get failed() { return c.failed; },
+    get cancelled() { return c.cancelled; },
+    get polls() { return c.polls; },
+    get wakes() { return c.wakes; },
+    get parked() { return c.parked; },
     get ready() { return d.queue.length; },
     get live() { return d.liveCount; },
-    get forcedYields() { return d.forcedYields; },
-    get hostYields() { return d.hostYields; },
-    get timersFired() { return d.timersFired; },
+    get forcedYields() { return c.forcedYields; },
+    get hostYields() { return c.hostYields; },
+    get timersFired() { return c.timersFired; },
     get timers() { return d.timers.size; },
-    get pendingExternal() { return d.pendingExternal; },
-    get outsideWakes() { return d.outsideWakes; },
+    get pendingExternal() { return c.pendingExternal; },
+    get outsideWakes() { return c.outsideWakes; },
   });
 }
 
@@ -330,3 +293,6 @@ export function spawn<T>(body: Body<T>, options?: SpawnOptions): JoinHandle<T> {
 export function current(): Runtime {
   return runtimeOfCurrent("current()");
 }
+
+// `await fut` outside a task: the future becomes the main task of a fresh real-clock runtime.
+setAwaitDriver(<T>(future: Future<T>) => run<T>(future));

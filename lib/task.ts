@@ -1,39 +1,44 @@
-// The task: one generator (plus its `call()` frames) driven by polls, and the state machine
-// that makes the driver's rules hold by construction. Only this file assigns a task's state.
-// A task is also its own Waker and Context (as in async-task, where a waker points at the
-// task): one waker per task, nothing allocated per poll, and waker → task is identity.
+// The task state machine: one spawned generator's life, drawn here and assigned only here.
+// Every transition is a named method that returns what the caller must do next; the counters
+// change with the transitions. A task is also its own Waker and Context (as in async-task,
+// where a waker points at the task): one waker per task, nothing allocated per poll.
 //
-//            spawn                          Ready: resume the generator in the same step
-//              │                          ┌──────────────┐
-//              ▼         run()            ▼              │
-//  ┌───────► SCHEDULED ─────────────► RUNNING ───────────┘
-//  │           ▲                      │  │  │
-//  │   wake /  │ budget spent:        │  │  └── generator returns / throws ──► COMPLETED
-//  │   abort   │ forced yield ◄───────┘  │                                     FAILED
-//  │           │                          │ wake() during its own poll         CANCELLED
-//  │        PARKED ◄── Pending ───────────┤        │
-//  │                                      ▼        ▼
-//  └──────────────── end of poll ──── NOTIFIED (woken while running)
+//             spawn                             Ready: resume the generator in the same step
+//               │                            ┌──────────────┐
+//               ▼          startStep()       ▼              │
+//   ┌────────► SCHEDULED ────────────────► RUNNING ─────────┘
+//   │             ▲   ▲                    │  │  │
+//   │ wake()/     │   └── requeue(): ──────┘  │  └── finish() ──► COMPLETED · FAILED · CANCELLED
+//   │ abort()     │       budget spent        │ wake()/abort() during its own poll
+//   │             │                           ▼
+//   │          endPoll() "requeued" ◄──── NOTIFIED
+//   │                                         │
+//   └────────── PARKED ◄── endPoll() "parked" ─┘ (from RUNNING)
 //
-// Cancellation is a separate, sticky track (see CANCEL_* below): abort() never changes the
-// state itself except to schedule a parked task, and the step delivers it at the next yield.
+// Cancellation is a second, sticky track (CANCEL_* below):
+//
+//   NONE ──abort()──► REQUESTED ──at a yield: throw CancelledError──► DELIVERED ──any later yield──► return()
+//                        │   ▲                                          ▲
+//                        │   └── drained future settled Ready ──┐       │
+//                        └──drop(cx) → true──► DRAINING ────────┴───────┘ (settled by throwing)
+//
+// Inside a shield frame neither track is acted on: the shield runs to its end first.
 
-import type { Clock } from "./clock";
-import { CallRequest } from "./call";
-import type { TraceEvent, TraceKind } from "./events";
+import type { TraceEvent, TraceKind, TraceSink } from "./events";
 import { CancelledError } from "./errors";
-import type { Body, Future, Poll } from "./poll";
-import { describeFuture, describeValue, isFuture, iteratorOf } from "./poll";
-import type { TimerHeap } from "./timer";
-import type { Context, Waker } from "./waker";
-import { WakerSet } from "./waker";
-import { currentTask, enterTask, leaveTask } from "./current";
+import type { Body, Future } from "./poll";
+import { describeFuture } from "./poll";
+import type { Counters } from "./metrics";
+import { clear, isShielded, type FrameStack } from "./frames";
+import { RUNTIME, type Context, type Waker } from "./waker";
+import type { Waiting } from "./waiting";
+import { wakeAll } from "./waiting";
 
-/** In the run queue; will be polled. Entered on spawn, wake of a parked task, abort of a parked task, forced yield. Never in the queue twice. */
+/** In the run queue; will be polled. Entered on spawn, on a wake or abort of a parked task, and on requeue. Never in the queue twice. */
 export const SCHEDULED = 0;
-/** Being polled now. Left at the end of the step. */
+/** Being stepped now. Left at the end of the step. */
 export const RUNNING = 1;
-/** Woken while RUNNING (a wake during its own poll): goes back to SCHEDULED at the end of the step instead of PARKED, so no wake-up is lost. */
+/** Woken (or aborted) while RUNNING: goes back to SCHEDULED at the end of the step instead of PARKED, so no wake-up is lost. */
 export const NOTIFIED = 2;
 /** Its future returned Pending; waits for its waker. Not in the run queue. */
 export const PARKED = 3;
@@ -44,21 +49,24 @@ export const FAILED = 5;
 /** Finished because it was aborted and unwound. Terminal. */
 export const CANCELLED = 6;
 
-// The `flags` word: bits 0–1 hold the cancellation track, then two booleans. One small integer
-// instead of four fields keeps a parked task small (W4 measures bytes per parked task).
-const CANCEL_MASK = 0b0011;
 /** No abort requested. */
-const CANCEL_NONE = 0;
-/** abort() was called; the next step throws CancelledError at the suspension point. */
-const CANCEL_REQUESTED = 1;
-/** The current future asked (drop() → true) to be polled until it settles before the throw. */
-const CANCEL_DRAINING = 2;
-/** CancelledError was thrown into the generator; its finally blocks are running. */
-const CANCEL_DELIVERED = 3;
+export const CANCEL_NONE = 0;
+/** abort() was called; at the next yield outside a shield the CancelledError is thrown (after dropping the future it waited on). */
+export const CANCEL_REQUESTED = 1;
+/** The future it waited on asked (drop(cx) → true) to be polled until it settles; the driver does, not the task's code. */
+export const CANCEL_DRAINING = 2;
+/** The CancelledError was thrown; every later yield outside a shield ends the frame with return(). */
+export const CANCEL_DELIVERED = 3;
+
+// The `flags` word: bits 0–1 hold the cancellation track, then booleans. One small integer
+// instead of several fields keeps a parked task small (W4 measures bytes per parked task).
+const CANCEL_MASK = 0b11;
 /** The outcome was delivered to a joiner (or claimed): an error is then theirs, not the runtime's to report (rule 9). */
-const JOINED = 0b0100;
+const JOINED = 1 << 2;
 /** The last poll read `cx.waker`: Pending without it is a lost waker. */
-const WAKER_READ = 0b1000;
+const WAKER_READ = 1 << 3;
+/** The current future was polled by this task (so dropping it means something). */
+const POLLED = 1 << 4;
 
 /** The id and name of a task, as schedulers and error handlers see it. @public */
 export interface TaskInfo {
@@ -66,56 +74,46 @@ export interface TaskInfo {
   readonly name: string | undefined;
 }
 
-/** What a task needs from its runtime: counters, the run queue, time, and the trace sink. */
+/** What a task needs from its runtime. */
 export interface TaskHost {
-  polls: number;
-  wakes: number;
-  parked: number;
-  forcedYields: number;
-  /** Polls left in this turn; at 0 a task with more to do is moved to the back (coop budget). */
-  pollsLeft: number;
-  /** True while the runtime itself is stepping tasks or firing timers (any other wake is "outside"). */
-  driving: boolean;
-  /** Promises and I/O the runtime is waiting on: keeps a virtual clock from calling it a deadlock. */
-  pendingExternal: number;
-  readonly sink: ((event: TraceEvent) => void) | undefined;
-  readonly clock: Clock;
-  readonly timers: TimerHeap;
-  /** The public Runtime this host belongs to. */
-  readonly runtime: unknown;
+  readonly counters: Counters;
+  /** Polls a task may make in one step before it goes to the back (rule 7). */
+  readonly budget: number;
+  readonly sink: TraceSink | undefined;
+  /** True while something drives the runtime (run, runSync, step, or a task of it). */
+  readonly running: boolean;
   enqueue(task: Task): void;
   finished(task: Task): void;
   emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"]): void;
   wokenBy(): TraceEvent["by"];
+  /** Tracing on: record a "timer" event when a firing timer is what wakes `task`. */
+  traceTimer(task: Task): void;
 }
 
-const NEXT = 0;
-const THROW = 1;
-const POLL = 2;
-
-/** What `resume` hands back (yielded, returned or thrown): one module slot, not a field per task. */
-let scratch: unknown = undefined;
-
-const YIELDED = 0;
-const RETURNED = 1;
-const THREW = 2;
+/** What `endPoll` did: the caller has nothing more to do in this step either way. */
+export type EndPoll = "parked" | "requeued";
 
 /** A spawned generator and its state. Internal: users hold a JoinHandle, futures see a Waker. */
-export class Task<T = unknown> implements Waker, Context, TaskInfo {
-  state = SCHEDULED;
-  /** The frame the driver resumes (top of the call stack); undefined until started and after finishing. */
-  private gen: Iterator<unknown, unknown, unknown> | undefined = undefined;
-  /** Frames below `gen`, pushed by `call()`; undefined until the first call. */
-  private parents: Iterator<unknown, unknown, unknown>[] | undefined = undefined;
-  private body: Body<T> | undefined;
+export class Task<T = unknown> implements Waker, Context, TaskInfo, FrameStack, Waiting {
+  #state = SCHEDULED;
+  /** The cancellation track and the boolean bits above. */
+  private flags = CANCEL_NONE;
+  /** The body to start at the first step; undefined afterwards. */
+  body: Body<T> | undefined;
   /** The future the generator is suspended on (rule 3: after a wake, poll this same one again). */
   fut: Future<unknown> | undefined = undefined;
-  /** The cancellation track (CANCEL_*) and the JOINED and WAKER_READ bits. */
-  private flags = CANCEL_NONE;
   /** The value (COMPLETED) or the error (FAILED, CANCELLED); while alive, its CancelledError once aborted. */
   result: unknown = undefined;
-  /** Wakers of tasks (or promises) joining this one. */
-  joiners: WakerSet | undefined = undefined;
+
+  // FrameStack (see frames.ts).
+  top: Iterator<unknown, unknown, unknown> | undefined = undefined;
+  below: Iterator<unknown, unknown, unknown>[] | undefined = undefined;
+  shieldAt = -1;
+
+  // Waiting: whoever joins or watches this task (see waiting.ts).
+  w0: Waker | undefined = undefined;
+  ws: Waker[] | undefined = undefined;
+
   /** Neighbours in the runtime's list of live tasks (intrusive: O(1) add and remove). */
   prevLive: Task | undefined = undefined;
   nextLive: Task | undefined = undefined;
@@ -125,8 +123,58 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
     readonly id: number,
     readonly name: string | undefined,
     body: Body<T>,
+    /**
+     * The task whose combinator (race, all, timeout, scope…) started this one: cancelling that
+     * task cancels this one through the combinator, and not while the owner is shielded, so
+     * shutdown() leaves an owned task to a live owner.
+     */
+    readonly owner: Task | undefined,
   ) {
     this.body = body;
+  }
+
+  // ── Queries ──────────────────────────────────────────────────────────────────────────
+
+  get state(): number {
+    return this.#state;
+  }
+
+  get finished(): boolean {
+    return this.#state >= COMPLETED;
+  }
+
+  get started(): boolean {
+    return this.body === undefined;
+  }
+
+  get cancelTrack(): number {
+    return this.flags & CANCEL_MASK;
+  }
+
+  /** True once the outcome was delivered to a joiner (or claimed). */
+  get joined(): boolean {
+    return (this.flags & JOINED) !== 0;
+  }
+
+  /** The outcome is someone's now: a failure is no longer the runtime's to report. */
+  markJoined(): void {
+    this.flags |= JOINED;
+  }
+
+  /** Whether the last poll read `cx.waker`. */
+  get wakerRead(): boolean {
+    return (this.flags & WAKER_READ) !== 0;
+  }
+
+  /** Whether the current future has been polled by this task. */
+  get futPolled(): boolean {
+    return (this.flags & POLLED) !== 0;
+  }
+
+  /** What the task is suspended on, in words. */
+  waitsOn(): string {
+    if (!this.started) return "nothing (not started)";
+    return describeFuture(this.fut);
   }
 
   // ── Waker and Context ────────────────────────────────────────────────────────────────
@@ -137,17 +185,20 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
     return this;
   }
 
+  /** The Context carries the runtime, for futures that need its clock, timers or spawner. */
+  get [RUNTIME](): TaskHost {
+    return this.host;
+  }
+
   wake(): void {
     const host = this.host;
-    const s = this.state;
-    host.wakes++;
+    host.counters.wakes++;
+    if (host.sink !== undefined) host.traceTimer(this);
+    const s = this.#state;
     if (s === PARKED) {
-      this.state = SCHEDULED;
-      host.parked--;
-      if (host.sink !== undefined) host.emit("wake", this, undefined, host.wokenBy());
-      host.enqueue(this);
+      this.schedule("wake");
     } else if (s === RUNNING) {
-      this.state = NOTIFIED;
+      this.#state = NOTIFIED;
       if (host.sink !== undefined) host.emit("wake", this, "during its own poll", host.wokenBy());
     }
     // SCHEDULED or NOTIFIED: it will run anyway (wakes are deduplicated). Finished: no-op.
@@ -166,323 +217,135 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
   }
 
   toString(): string {
-    return `Waker(task #${this.id}${this.name === undefined ? "" : ` "${this.name}"`})`;
+    return `Waker(${label(this)})`;
   }
 
-  // ── Queries ──────────────────────────────────────────────────────────────────────────
+  // ── Transitions ──────────────────────────────────────────────────────────────────────
 
-  /** True once the outcome was delivered to a joiner (or claimed). A joiner cancelled before delivery does not count. */
-  get joined(): boolean {
-    return (this.flags & JOINED) !== 0;
+  /** SCHEDULED → RUNNING: the driver took it off the queue. */
+  startStep(): void {
+    this.#state = RUNNING;
   }
 
-  set joined(value: boolean) {
-    this.flags = value ? this.flags | JOINED : this.flags & ~JOINED;
+  /** A new future was yielded: it has not been polled by this task yet. */
+  setFuture(fut: Future<unknown> | undefined): void {
+    this.fut = fut;
+    this.flags &= ~POLLED;
   }
 
-  /** Whether the last poll read `cx.waker`. */
-  get wakerRead(): boolean {
-    return (this.flags & WAKER_READ) !== 0;
+  /** About to poll the current future: count it, and watch whether the poll reads the waker. */
+  beforePoll(): void {
+    this.flags = (this.flags & ~WAKER_READ) | POLLED;
+    this.host.counters.polls++;
   }
 
-  private get cancel(): number {
-    return this.flags & CANCEL_MASK;
-  }
-
-  private set cancel(track: number) {
-    this.flags = (this.flags & ~CANCEL_MASK) | track;
-  }
-
-  get finished(): boolean {
-    return this.state >= COMPLETED;
-  }
-
-  /** What the task is suspended on, in words. */
-  waitsOn(): string {
-    if (this.gen === undefined && this.state === SCHEDULED) return "nothing (not started)";
-    return describeFuture(this.fut);
-  }
-
-  // ── Cancellation ─────────────────────────────────────────────────────────────────────
-
-  /** Request cancellation (sticky, idempotent). Delivered as a CancelledError at the next yield. */
-  abort(): void {
-    if (this.state >= COMPLETED || this.cancel !== CANCEL_NONE) return;
-    this.cancel = CANCEL_REQUESTED;
+  /** The poll returned Pending: park, or go straight back to the queue when woken during the poll (rule 2). */
+  endPoll(): EndPoll {
     const host = this.host;
-    if (this.state === PARKED) {
-      this.state = SCHEDULED;
-      host.parked--;
-      if (host.sink !== undefined) host.emit("wake", this, "abort", host.wokenBy());
+    if (this.#state === NOTIFIED) {
+      this.#state = SCHEDULED;
+      if (host.sink !== undefined) host.emit("pending", this, "woken during its poll: rescheduled");
       host.enqueue(this);
-    } else if (this.state === RUNNING) {
-      // Aborted during its own poll (the future, or something it called, aborted it): if that
-      // poll returns Pending, the task must come back to receive the cancellation, not park.
-      this.state = NOTIFIED;
+      return "requeued";
     }
+    this.#state = PARKED;
+    host.counters.parked++;
+    if (host.sink !== undefined) host.emit("park", this, this.waitsOn());
+    return "parked";
+  }
+
+  /** Budget spent (rule 7): this task could go on, but others get a turn first. */
+  requeue(): void {
+    const host = this.host;
+    host.counters.forcedYields++;
+    this.#state = SCHEDULED;
+    if (host.sink !== undefined) host.emit("pending", this, "budget spent: forced yield");
+    host.enqueue(this);
+  }
+
+  /** Request cancellation (sticky, idempotent). Delivered as a CancelledError at the next yield outside a shield. */
+  abort(): void {
+    if (this.#state >= COMPLETED || this.cancelTrack !== CANCEL_NONE) return;
+    this.flags = (this.flags & ~CANCEL_MASK) | CANCEL_REQUESTED;
+    if (isShielded(this)) return; // the shield runs to its end first; its next yield delivers
+    if (this.#state === PARKED) this.schedule("abort");
+    else if (this.#state === RUNNING) this.#state = NOTIFIED; // a Pending in this step must come back to receive it
+  }
+
+  /** REQUESTED → DRAINING: the dropped future asked to be polled until it settles. */
+  beginDrain(): void {
+    this.flags = (this.flags & ~CANCEL_MASK) | CANCEL_DRAINING;
+  }
+
+  /** DRAINING → REQUESTED: the drained future settled with a value decided before the cancellation; it is delivered, and the error thrown at the next yield. */
+  drainDelivered(): void {
+    this.flags = (this.flags & ~CANCEL_MASK) | CANCEL_REQUESTED;
+  }
+
+  /**
+   * → DELIVERED: the error to throw at the yield now. `replacement` is an error other than
+   * cancellation that surfaced while dropping or draining: it is thrown instead, as a `finally`
+   * that throws replaces the error it was unwinding.
+   */
+  deliverCancel(replacement?: unknown): unknown {
+    this.flags = (this.flags & ~CANCEL_MASK) | CANCEL_DELIVERED;
+    this.setFuture(undefined);
+    if (replacement !== undefined && !(replacement instanceof CancelledError)) return replacement;
+    return this.cancelledError();
+  }
+
+  /**
+   * The generator finished: settle the outcome. A task that swallowed its CancelledError and
+   * returned still ends cancelled; one that finished before a requested cancellation was
+   * delivered keeps its outcome.
+   */
+  finish(ok: boolean, value: unknown): void {
+    let state = ok ? COMPLETED : FAILED;
+    if (this.cancelTrack === CANCEL_DELIVERED && (ok || value instanceof CancelledError)) {
+      state = CANCELLED;
+      value = this.cancelledError();
+    }
+    this.end(state, value);
+  }
+
+  /** Aborted before its first step: it never runs. */
+  finishUnstarted(): void {
+    this.body = undefined;
+    this.end(CANCELLED, this.cancelledError());
+  }
+
+  // ── Internals ────────────────────────────────────────────────────────────────────────
+
+  /** PARKED → SCHEDULED, into the run queue. */
+  private schedule(why: "wake" | "abort"): void {
+    const host = this.host;
+    this.#state = SCHEDULED;
+    host.counters.parked--;
+    if (host.sink !== undefined) host.emit("wake", this, why === "abort" ? "abort" : undefined, host.wokenBy());
+    host.enqueue(this);
   }
 
   /** The one CancelledError of this task, so every joiner sees the same object (kept in `result` while alive). */
-  private cancelled(): CancelledError {
+  private cancelledError(): CancelledError {
     const held = this.result;
     if (held instanceof CancelledError) return held;
-    const error = new CancelledError(`task #${this.id}${this.name === undefined ? "" : ` "${this.name}"`} was cancelled`);
+    const error = new CancelledError(`${label(this)} was cancelled`);
     this.result = error;
     return error;
   }
 
-  // ── The step ─────────────────────────────────────────────────────────────────────────
-
-  /**
-   * Poll this task once: resume its generator until it parks, finishes, or the turn's budget
-   * runs out. Ready futures resume the generator in the same step (rule 1).
-   */
-  run(): void {
-    const prev = enterTask(this);
-    this.state = RUNNING;
-    try {
-      this.step(this.host);
-    } finally {
-      leaveTask(prev); // even when a host callback (a trace sink) throws through the step
-    }
-  }
-
-  private step(host: TaskHost): void {
-    let mode: number;
-    let arg: unknown = undefined;
-    if (this.fut !== undefined) {
-      mode = POLL;
-    } else if (this.gen === undefined) {
-      if (this.cancel !== CANCEL_NONE) return this.finish(CANCELLED, this.cancelled()); // aborted before it ever ran
-      const body = this.body as Body<T>;
-      this.body = undefined;
-      try {
-        this.gen = iteratorOf(body, "spawn()");
-      } catch (error) {
-        return this.finish(FAILED, error);
-      }
-      mode = NEXT;
-    } else {
-      // Only reachable if a step was interrupted by a host error; resume with what we have.
-      mode = NEXT;
-    }
-
-    for (;;) {
-      if (mode === POLL) {
-        const fut = this.fut as Future<unknown>;
-        if (this.cancel === CANCEL_REQUESTED) {
-          let more = false;
-          try {
-            more = typeof fut.drop === "function" && fut.drop() === true;
-          } catch (error) {
-            // A drop that throws replaces the cancellation, like a finally that throws.
-            this.fut = undefined;
-            this.cancel = CANCEL_DELIVERED;
-            mode = THROW;
-            arg = error;
-            continue;
-          }
-          if (more) {
-            this.cancel = CANCEL_DRAINING;
-          } else {
-            this.fut = undefined;
-            this.cancel = CANCEL_DELIVERED;
-            mode = THROW;
-            arg = this.cancelled();
-            continue;
-          }
-        }
-        let p: Poll<unknown>;
-        this.flags &= ~WAKER_READ;
-        host.polls++;
-        host.pollsLeft--;
-        if (host.sink !== undefined) host.emit("poll", this, describeFuture(fut));
-        try {
-          p = fut.poll(this);
-        } catch (error) {
-          this.fut = undefined; // rule 4: a poll that throws throws at the yield
-          if (host.sink !== undefined) host.emit("throw", this, errorText(error));
-          mode = THROW;
-          arg = this.endDrain(error);
-          continue;
-        }
-        if (!p.ready) return this.park(host);
-        this.fut = undefined;
-        if (host.sink !== undefined) host.emit("ready", this);
-        if (this.cancel === CANCEL_DRAINING) {
-          mode = THROW;
-          arg = this.endDrain(undefined);
-          continue;
-        }
-        mode = NEXT;
-        arg = p.value;
-      }
-
-      const code = this.resume(mode, arg);
-      const y = scratch;
-      scratch = undefined;
-      if (code === YIELDED) {
-        if (isFuture(y)) {
-          this.fut = y;
-          mode = POLL;
-          if (host.pollsLeft <= 0) {
-            // Coop budget (rule 7): this task could go on, but others get a turn first.
-            host.forcedYields++;
-            this.state = SCHEDULED;
-            if (host.sink !== undefined) host.emit("pending", this, "budget spent: forced yield");
-            host.enqueue(this);
-            return;
-          }
-          continue;
-        }
-        // Rule 5: the TypeError is thrown at that yield. It goes through a poll like any other
-        // answer, so a task that catches it in a loop still meets the budget.
-        this.fut = new ThrowAtYield(new TypeError(notAFuture(y)));
-        mode = POLL;
-        continue;
-      }
-      if (code === RETURNED) {
-        // A task that swallowed its CancelledError still ends cancelled: cancellation is sticky.
-        return this.cancel === CANCEL_DELIVERED ? this.finish(CANCELLED, this.cancelled()) : this.finish(COMPLETED, y);
-      }
-      if (this.cancel === CANCEL_DELIVERED && y instanceof CancelledError) return this.finish(CANCELLED, this.cancelled());
-      return this.finish(FAILED, y);
-    }
-  }
-
-  /** Leaving a drain: a child's error other than cancellation replaces ours; otherwise deliver ours. */
-  private endDrain(error: unknown): unknown {
-    if (this.cancel !== CANCEL_DRAINING) return error;
-    this.cancel = CANCEL_DELIVERED;
-    return error === undefined || error instanceof CancelledError ? this.cancelled() : error;
-  }
-
-  /**
-   * Resume the frame stack with a value (NEXT) or an error (THROW) until a frame yields a
-   * future, or the bottom frame returns or throws. `call()` requests push frames; a finished
-   * frame pops and resumes its parent. The result goes in `scratch`.
-   */
-  private resume(mode: number, arg: unknown): number {
-    for (;;) {
-      const it = this.gen as Iterator<unknown, unknown, unknown>;
-      let r: IteratorResult<unknown, unknown>;
-      try {
-        if (mode === NEXT) {
-          r = it.next(arg);
-        } else if (typeof it.throw === "function") {
-          r = it.throw(arg);
-        } else {
-          if (typeof it.return === "function") it.return();
-          throw arg;
-        }
-        if (r === null || typeof r !== "object") {
-          throw new TypeError(`an iterator's next() returned ${describeValue(r)}, not an IteratorResult object`);
-        }
-      } catch (error) {
-        if (!this.popFrame()) {
-          scratch = error;
-          return THREW;
-        }
-        mode = THROW;
-        arg = error;
-        continue;
-      }
-      if (r.done === true) {
-        if (!this.popFrame()) {
-          scratch = r.value;
-          return RETURNED;
-        }
-        mode = NEXT;
-        arg = r.value;
-        continue;
-      }
-      const y = r.value;
-      if (y instanceof CallRequest) {
-        let frame: Iterator<unknown, unknown, unknown>;
-        try {
-          frame = y.start();
-        } catch (error) {
-          mode = THROW;
-          arg = error;
-          continue;
-        }
-        (this.parents ??= []).push(it);
-        this.gen = frame;
-        mode = NEXT;
-        arg = undefined;
-        continue;
-      }
-      scratch = y;
-      return YIELDED;
-    }
-  }
-
-  /** Drop the top frame; false when it was the bottom one. */
-  private popFrame(): boolean {
-    const parents = this.parents;
-    if (parents === undefined || parents.length === 0) return false;
-    this.gen = parents.pop();
-    return true;
-  }
-
-  private park(host: TaskHost): void {
-    if (this.state === NOTIFIED) {
-      // Woken during its own poll: straight back to the queue (rule 2).
-      this.state = SCHEDULED;
-      if (host.sink !== undefined) host.emit("pending", this, "woken during its poll: rescheduled");
-      host.enqueue(this);
-      return;
-    }
-    this.state = PARKED;
-    host.parked++;
-    if (host.sink !== undefined) host.emit("park", this, this.waitsOn());
-  }
-
-  private finish(state: number, result: unknown): void {
-    this.state = state;
+  private end(state: number, result: unknown): void {
+    this.#state = state;
     this.result = result;
-    this.gen = undefined;
-    this.parents = undefined;
+    clear(this);
     this.fut = undefined;
     this.body = undefined;
     this.host.finished(this);
-    const joiners = this.joiners;
-    if (joiners !== undefined) {
-      this.joiners = undefined;
-      joiners.wakeAll(); // wakes only enqueue: completion never recurses
-    }
+    wakeAll(this); // joiners and watchers; wakes only enqueue, so completion never recurses
   }
 }
 
-/** The answer to a yield of something that is not a future: its poll throws the TypeError. */
-class ThrowAtYield implements Future<never> {
-  constructor(private readonly error: TypeError) {}
-  poll(): Poll<never> {
-    throw this.error;
-  }
-  describe(): string {
-    return "a value that is not a future";
-  }
-}
-
-/** "Name: message" for an Error, the value's text otherwise. */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return describeValue(error);
-}
-
-function notAFuture(value: unknown): string {
-  const what = describeValue(value);
-  let hint = "";
-  if (what === "a generator object") hint = ": did you mean yield* instead of yield?";
-  else if (what === "a Promise") hint = ": wrap it with fromPromise(promise)";
-  else if (what.startsWith("a function")) hint = ": did you mean to call it, or yield* call(fn)?";
-  return `a task yielded ${what}, which is not a Future (an object with poll(cx))${hint}`;
-}
-
-/** The runtime of the task being polled right now; `what` names the caller in the error outside a task. */
-export function runningHost(what: string): TaskHost {
-  const t = currentTask();
-  if (t === undefined) throw new Error(`${what} must be polled by a wakeful task (it needs the task's runtime and clock)`);
-  return t.host as TaskHost;
+/** `task #3` or `task #3 "name"`. */
+export function label(t: TaskInfo): string {
+  return `task #${t.id}${t.name === undefined ? "" : ` "${t.name}"`}`;
 }

@@ -9,8 +9,6 @@
 // lose creation order within a tick; a heap keeps (deadline, seq) exact, which the
 // deterministic scheduler and the "equal deadlines fire in creation order" rule need.
 
-import type { Waker } from "./waker";
-
 /** What the heap needs from an entry: the future that waits embeds these fields. */
 export interface TimerEntry {
   /** When to fire, on the runtime clock (ms). */
@@ -19,8 +17,8 @@ export interface TimerEntry {
   seq: number;
   /** Position in the heap, or -1 when not armed (never armed, fired, or disarmed). */
   index: number;
-  /** Whom to wake when it fires. */
-  waker: Waker | undefined;
+  /** Called once when the deadline is reached (the entry is already out of the heap): wake its waiters. */
+  fire(): void;
 }
 
 function before(a: TimerEntry, b: TimerEntry): boolean {
@@ -36,11 +34,10 @@ export class TimerHeap {
     return this.heap.length;
   }
 
-  /** Arm `entry` for `deadline`, waking `waker`. The entry must not be armed already. */
-  arm(entry: TimerEntry, deadline: number, waker: Waker): void {
+  /** Arm `entry` for `deadline`. The entry must not be armed already. */
+  arm(entry: TimerEntry, deadline: number): void {
     entry.deadline = deadline;
     entry.seq = this.seq++;
-    entry.waker = waker;
     entry.index = this.heap.length;
     this.heap.push(entry);
     this.up(entry.index);

@@ -177,8 +177,8 @@ class FixedSleep extends Op<void> {
   poll(cx: Context): Poll<void> {
     return this.inner.poll(cx); // sleep() arms a timer with cx.waker: the wake-up is arranged
   }
-  drop(): void {
-    this.inner.drop?.(); // our task was cancelled while waiting: take the timer out of the heap
+  drop(cx: Context): void {
+    this.inner.drop?.(cx); // our task was cancelled while waiting: take the timer out of the heap
   }
   describe(): string {
     return `FixedSleep(${this.ms})`;

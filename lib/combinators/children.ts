@@ -1,17 +1,20 @@
 // The machinery every combinator shares: a set of children, each polled with its own waker,
 // and a ready list of the children that woke. Invariant: a child is on the ready list at most
 // once (its `queued` flag), and only children on it are polled, so a wake costs O(1) and a
-// poll costs O(children that woke): the FuturesUnordered design (research/rust-runtimes.md §5).
+// poll costs O(children that woke): the FuturesUnordered design of Rust's futures crate.
+// The set keeps the wakers of everyone waiting on it (several tasks may share one combinator)
+// and wakes them all, without forgetting them, whenever a child wakes: only drop(cx) removes one.
 
+import { currentTask, driverOf } from "../current";
+import type { Driver } from "../driver";
 import type { JoinHandle } from "../handle";
 import type { Body, Future, Operation } from "../poll";
-import { describeFuture, describeValue, isBody, isFuture } from "../poll";
+import { describeFuture, describeValue, isBody, isFuture, readyOf } from "../poll";
 import { RingQueue } from "../queue";
 import type { Runtime } from "../runtime";
-import { currentTask } from "../current";
-import { runningHost } from "../task";
 import type { Context, Waker } from "../waker";
-import { SimpleWaker } from "../waker";
+import { RUNTIME, SimpleWaker } from "../waker";
+import { register, unregister, waiterCount, type Waiting } from "../waiting";
 
 /**
  * The value a body produces: `ValueOf<Op<void>>` is `void`, `ValueOf<() => Generator<…, number>>`
@@ -63,6 +66,8 @@ export class Child extends SimpleWaker implements Context {
   state = LIVE;
   /** On the ready list now: further wakes are absorbed until it is polled. */
   queued = false;
+  /** Polled at least once (a drop before that has nothing to undo). */
+  polled = false;
   prev: Child | undefined = undefined;
   next: Child | undefined = undefined;
 
@@ -85,26 +90,36 @@ export class Child extends SimpleWaker implements Context {
     return this;
   }
 
+  /** A child's Context carries the runtime of the task polling the combinator. */
+  get [RUNTIME](): Driver | undefined {
+    return this.set.driver;
+  }
+
   wake(): void {
     if (this.queued || this.state === DONE) return;
     this.queued = true;
     const set = this.set;
     set.ready.push(this);
-    const parent = set.parent;
-    if (parent !== undefined) parent.wake();
+    set.wakeWaiters();
   }
-
 }
 
 /**
  * The children of one combinator (or of one JoinSet). Bodies that are futures are polled inline,
  * in the parent's task; generator functions and operations run as tasks the set owns.
  */
-export class ChildSet {
+export class ChildSet implements Waiting {
   /** Children that woke and have not been polled since, oldest first. */
   readonly ready = new RingQueue<Child>(16);
-  /** Who to wake when a child wakes: the waker of the last poll (a task, or an outer child). */
-  parent: Waker | undefined = undefined;
+  /** Everyone waiting on the combinator (see waiting.ts); kept across wakes, removed by drop(cx). */
+  w0: Waker | undefined = undefined;
+  ws: Waker[] | undefined = undefined;
+  /** Replaces waking the waiters (a disposed JoinSet reaps its orphans instead). */
+  onWake: (() => void) | undefined = undefined;
+  /** The runtime of the tasks polling the set, once one has. */
+  driver: Driver | undefined = undefined;
+  /** The first task that polled the combinator: it owns the child tasks (see {@link spawn}). */
+  private owner: unknown = undefined;
   /** Children not yet finished. */
   live = 0;
   /** Of those, the futures polled inline (not tasks). */
@@ -112,22 +127,55 @@ export class ChildSet {
   /** The outcome of the child {@link pollNext} just returned: `ok` with its value, or its error. */
   ok = false;
   out: unknown = undefined;
-  private runtime: Runtime | undefined = undefined;
   private head: Child | undefined = undefined;
   private tail: Child | undefined = undefined;
 
-  /** Remember the waker of whoever polls now, unless it wakes the same task as the one held. */
-  listen(cx: Context): void {
-    const w = cx.waker;
-    const p = this.parent;
-    if (p === undefined || !p.willWake(w)) this.parent = w;
+  /** Register whoever polls now (one registration per waker), and learn the runtime from its Context. */
+  listen(cx: Context, who: string): void {
+    register(this, cx.waker);
+    if (this.driver === undefined) this.driver = driverOf(cx, who);
+    if (this.owner === undefined) this.owner = currentTask();
   }
 
-  /** The runtime children are spawned on: the one of the first task that asked. */
+  /** The waiter that polled with `cx` is gone; true when nobody waits any more. */
+  leave(cx: Context): boolean {
+    unregister(this, cx.waker);
+    return waiterCount(this) === 0;
+  }
+
+  /** A child woke: every waiter should poll again (registrations stay: only drop(cx) removes one). */
+  wakeWaiters(): void {
+    if (this.onWake !== undefined) return this.onWake();
+    const w0 = this.w0;
+    if (w0 !== undefined) return w0.wake();
+    const ws = this.ws;
+    if (ws === undefined) return;
+    let failed = false;
+    let first: unknown = undefined;
+    for (const w of ws.slice()) {
+      try {
+        w.wake();
+      } catch (error) {
+        if (!failed) first = error;
+        failed = true;
+      }
+    }
+    if (failed) throw first;
+  }
+
+  /** Forget every waiter (the combinator has delivered its outcome). */
+  forgetWaiters(): void {
+    this.w0 = undefined;
+    this.ws = undefined;
+  }
+
+  /** The runtime children are spawned on: the one of the task that asked first. */
   runtimeFor(who: string): Runtime {
-    if (this.runtime !== undefined) return this.runtime;
-    if (currentTask() === undefined) throw new Error(`${who} must be used inside a wakeful task: it starts tasks on that task's runtime`);
-    return (this.runtime = runningHost(who).runtime as Runtime);
+    if (this.driver === undefined) {
+      if (currentTask() === undefined) throw new Error(`${who} must be used inside a wakeful task: it starts tasks on that task's runtime`);
+      this.driver = driverOf(undefined, who);
+    }
+    return this.driver.runtime as Runtime;
   }
 
   /**
@@ -136,8 +184,8 @@ export class ChildSet {
    */
   checkRuntime(who: string): void {
     const t = currentTask();
-    if (this.runtime === undefined || t === undefined) return;
-    if (runningHost(who).runtime !== this.runtime) throw new Error(`${who}: this set's tasks run on another runtime than the calling task's`);
+    if (this.driver === undefined || t === undefined) return;
+    if (t.host !== this.driver) throw new Error(`${who}: this set's tasks run on another runtime than the calling task's`);
   }
 
   /** Add `body`: a future is polled inline (first at the next poll), anything else runs as a task. */
@@ -152,9 +200,13 @@ export class ChildSet {
     return this.spawn(body, index, name, who);
   }
 
-  /** Run `body` as a task this set owns. */
-  spawn(body: Body<unknown> | Operation<unknown>, index: number, name: string | undefined, who: string): Child {
-    const handle = this.runtimeFor(who).spawn(body, name === undefined ? undefined : { name });
+  /**
+   * Run `body` as a task this set owns. With `owned` (a combinator, not a JoinSet), the task
+   * polling the combinator owns the child: cancelling that task cancels the child through the
+   * combinator, so shutdown() leaves it to its owner, and a shield around the owner keeps it running.
+   */
+  spawn(body: Body<unknown> | Operation<unknown>, index: number, name: string | undefined, who: string, owned = true): Child {
+    const handle = this.runtimeFor(who).spawnOwned(body, name, owned ? this.owner : undefined);
     const child = this.link(new Child(this, index, handle, handle));
     // The task has not run yet, so this poll only registers the child's waker with it, and
     // marks the task joined: its error is ours to deliver, not an unobserved failure.
@@ -171,11 +223,12 @@ export class ChildSet {
     child.queued = false; // before the poll: a wake during it queues the child again
     if (child.state === DONE) return undefined;
     const future = child.future as Future<unknown>;
+    child.polled = true;
     try {
       const p = future.poll(child);
-      if (!p.ready) return undefined;
+      if (!readyOf(p, future)) return undefined;
       this.ok = true;
-      this.out = p.value;
+      this.out = (p as { value: unknown }).value;
     } catch (error) {
       this.ok = false;
       this.out = error;
@@ -200,7 +253,7 @@ export class ChildSet {
     const future = child.future as Future<unknown>;
     let more = false;
     try {
-      more = typeof future.drop === "function" && future.drop() === true;
+      more = child.polled && typeof future.drop === "function" && future.drop(child) === true;
     } catch (error) {
       this.finish(child);
       return error;

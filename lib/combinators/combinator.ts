@@ -1,11 +1,15 @@
-// The life of a combinator future, shared by all, join, race, select, scope and the JoinSet's
-// joinAll/shutdown: start the children at the first poll, hear each one finish, decide an
-// outcome, cancel the rest, and return only once every child has finished (their finally blocks
-// have run). Invariant: no child error is dropped: it decides the outcome or is thrown with it.
+// The life of a combinator future, shared by all, join, race, select, scope, timeout and the
+// JoinSet's joinAll/shutdown: start the children at the first poll, hear each one finish, decide
+// an outcome, cancel the rest, and return only once every child has finished (their finally
+// blocks have run). Invariant: no child error is dropped: it decides the outcome or is thrown with it.
 //
 //   NEW ──first poll──► RUNNING ──a child decides (resolve / reject)──► CLOSING ──┐
 //                          │  └──every child finished, nobody decided──► DONE ◄──┤ last child
-//                          └──drop(): the waiting task was cancelled──► DROPPING ┘ finished
+//                          └──drop(cx) by the last waiter ──────────► DROPPING ┘ finished
+//
+// Dropped while CLOSING, the combinator keeps its decision: the driver drains it (drop → true)
+// and the waiting task receives the value decided before its cancellation (rule 8). Dropped
+// while RUNNING, nothing was decided: once the children have unwound it throws CancelledError.
 
 import { CancelledError } from "../errors";
 import { Op, Poll } from "../poll";
@@ -18,16 +22,18 @@ const NEW = 0;
 const RUNNING = 1;
 /** The outcome is decided; waiting for the cancelled children to finish. */
 const CLOSING = 2;
-/** The task waiting on us was cancelled; waiting for the cancelled children to finish. */
+/** Every waiter left before an outcome was decided; waiting for the cancelled children to finish. */
 const DROPPING = 3;
 /** Finished: the outcome is kept, so a poll after the end answers the same. */
 const DONE = 4;
 
 export abstract class Combinator<T> extends Op<T> {
   private phase = NEW;
+  /** True once DROPPING ended: nothing was decided, the outcome is a cancellation. */
+  private dropped = false;
   private value: T | undefined = undefined;
   /** The deciding error first (if one decided), then errors other than cancellation thrown while the rest wound down. */
-  private errors: unknown[] | undefined = undefined;
+  protected errors: unknown[] | undefined = undefined;
   /** True when `errors[0]` decided the outcome (reject), rather than surfacing during cancellation. */
   private decidedByError = false;
 
@@ -44,9 +50,29 @@ export abstract class Combinator<T> extends Op<T> {
   /** The name used in errors: `all()`, `race()`. */
   protected abstract readonly who: string;
 
-  /** Register interest in the children's wakes (a JoinSet fans out to several waiters instead). */
-  protected listen(cx: Context): void {
-    this.children.listen(cx);
+  /** After the ready children were handled in a poll, still RUNNING: a last word (timeout's grace). */
+  protected afterPoll(_cx: Context): void {}
+
+  /**
+   * A child finished while the rest wind down (CLOSING or DROPPING). By default an error other
+   * than cancellation is kept, to be thrown with the outcome; a subclass may decide otherwise.
+   */
+  protected unwound(_child: Child, ok: boolean, out: unknown): void {
+    if (!ok && !(out instanceof CancelledError)) (this.errors ??= []).push(out);
+  }
+
+  /** Replace the deciding error (timeout: a body whose cleanup threw is reported as that error). */
+  protected redecide(error: unknown): void {
+    this.errors = [error];
+    this.decidedByError = true;
+  }
+
+  /**
+   * Whether a decision survives the last waiter leaving (rule 8: a value decided before the
+   * cancellation is delivered). Timeout's own TimeoutError is no outcome worth delivering.
+   */
+  protected keepsDecision(): boolean {
+    return true;
   }
 
   /** The outcome is `value`; cancel the other children and wait for them. */
@@ -80,8 +106,8 @@ export abstract class Combinator<T> extends Op<T> {
   }
 
   poll(cx: Context): Poll<T> {
-    this.listen(cx);
     const set = this.children;
+    set.listen(cx, this.who);
     if (this.phase === NEW) {
       this.phase = RUNNING;
       try {
@@ -97,33 +123,43 @@ export abstract class Combinator<T> extends Op<T> {
       const child = set.pollNext();
       if (child === undefined) continue;
       if (this.phase === RUNNING) this.settled(child, set.ok, set.out);
-      else if (!set.ok && !(set.out instanceof CancelledError)) (this.errors ??= []).push(set.out);
+      else this.unwound(child, set.ok, set.out);
     }
+    if (this.phase === RUNNING && set.live > 0) this.afterPoll(cx);
     if (set.live > 0) return Poll.pending;
     if (this.phase === RUNNING) this.value = this.completed();
+    this.dropped = this.phase === DROPPING;
     this.phase = DONE;
+    set.forgetWaiters();
     return this.conclude();
   }
 
   /**
-   * The task waiting on us was cancelled: cancel every child and, while any still unwinds, ask
-   * the driver to keep polling (`true`). Errors other than cancellation that children throw
-   * meanwhile are thrown at the end, replacing the task's cancellation.
+   * The waiter that polled with `cx` is gone. While others still wait, nothing changes. When the
+   * last one goes: an undecided combinator cancels every child; a decided one keeps its decision.
+   * Either way, while children still unwind, the driver is asked to keep polling (`true`).
    */
-  drop(): boolean {
+  drop(cx: Context): boolean {
     const p = this.phase;
-    if (p === NEW || p === DONE) {
-      this.phase = DONE;
-      return false;
+    if (!this.children.leave(cx) || p === NEW || p === DONE) return false;
+    if (p === CLOSING) {
+      if (this.keepsDecision()) return true; // decided: the next polls deliver the decision once the rest unwound
+      if (this.decidedByError) this.errors?.shift(); // forget the decision, keep errors from the unwinding
+      if (this.errors?.length === 0) this.errors = undefined;
+      this.decidedByError = false;
+      this.phase = DROPPING;
     }
-    this.phase = DROPPING;
-    this.value = undefined;
-    const errors: unknown[] = [];
-    this.children.cancelAll(errors);
-    if (errors.length > 0) (this.errors ??= []).push(...errors);
+    if (p === RUNNING) {
+      this.phase = DROPPING;
+      const errors: unknown[] = [];
+      this.children.cancelAll(errors);
+      if (errors.length > 0) (this.errors ??= []).push(...errors);
+    }
     if (this.children.live > 0) return true;
+    // Every child ended at once (inline futures dropped with nothing left to undo).
+    this.dropped = true;
     this.phase = DONE;
-    if (this.errors !== undefined) this.conclude(); // throws
+    if (this.errors !== undefined) this.conclude(); // throws: an error surfaced while cancelling
     return false;
   }
 
@@ -136,7 +172,10 @@ export abstract class Combinator<T> extends Op<T> {
 
   private conclude(): Poll<T> {
     const errors = this.errors;
-    if (errors === undefined) return Poll.ready(this.value as T);
+    if (errors === undefined) {
+      if (this.dropped) throw new CancelledError(`${this.who} was cancelled before it decided`);
+      return Poll.ready(this.value as T);
+    }
     if (errors.length > 1) {
       const why = this.decidedByError
         ? "the first decided the outcome; the others were thrown while the remaining children were cancelled"

@@ -31,4 +31,5 @@ export { race } from "./race";
 export { select } from "./select";
 export type { Selected } from "./select";
 export { scope, Scope } from "./scope";
+export { timeout } from "./timeout";
 export { JoinSet } from "./joinset";

@@ -8,8 +8,7 @@ import type { JoinHandle } from "../handle";
 import type { Body } from "../poll";
 import { Op, Poll, describeValue, isBody } from "../poll";
 import type { Runtime, SpawnOptions } from "../runtime";
-import type { Context, Waker } from "../waker";
-import { SimpleWaker, WakerSet } from "../waker";
+import type { Context } from "../waker";
 import { type Child, ChildSet } from "./children";
 import { Combinator } from "./combinator";
 
@@ -35,18 +34,10 @@ let nextSetId = 1;
  * @public
  */
 export class JoinSet<T> implements Disposable {
-  /** @internal The tasks in the set; replaced by a fresh set on dispose. */
+  /** @internal The tasks in the set, and the wakers of whoever waits on joinNext / joinAll / shutdown; replaced by a fresh set on dispose. */
   children = new ChildSet();
-  /** @internal Wakers of the tasks waiting on joinNext / joinAll / shutdown. */
-  readonly waiters = new WakerSet();
-  private readonly fanout: Waker;
   /** Names the set in descriptions: `JoinSet#2`. */
   readonly id = nextSetId++;
-
-  constructor() {
-    this.fanout = new Fanout(this.waiters);
-    this.children.parent = this.fanout;
-  }
 
   /**
    * Start `body` as a task in this set (on the runtime of the calling task) and return its
@@ -56,7 +47,8 @@ export class JoinSet<T> implements Disposable {
   spawn(body: Body<T>, options?: SpawnOptions): JoinHandle<T> {
     if (!isBody(body)) throw new TypeError(`JoinSet.spawn() needs a generator function, an operation or a future, not ${describeValue(body)}`);
     this.children.checkRuntime("JoinSet.spawn()");
-    return this.children.spawn(body, -1, options?.name, "JoinSet.spawn()").task as JoinHandle<T>;
+    // Not owned by the spawning task: the set's tasks are the set's, and shutdown() reaches them.
+    return this.children.spawn(body, -1, options?.name, "JoinSet.spawn()", false).task as JoinHandle<T>;
   }
 
   /** Tasks in the set: running, or finished with an outcome not yet taken. */
@@ -111,9 +103,11 @@ export class JoinSet<T> implements Disposable {
       if (set.pollNext() !== undefined && !set.ok && !(set.out instanceof CancelledError)) errors.push(set.out);
     }
     set.cancelAll(errors);
-    if (set.live > 0) set.parent = new Orphans(set, set.runtimeFor("JoinSet dispose"));
+    if (set.live > 0) {
+      const runtime = set.runtimeFor("JoinSet dispose");
+      set.onWake = () => reapOrphans(set, runtime);
+    }
     this.children = new ChildSet();
-    this.children.parent = this.fanout;
     if (errors.length === 1) throw errors[0];
     if (errors.length > 1) throw new AggregateError(errors, `JoinSet#${this.id}: ${errors.length} tasks had failed and were never joined`);
   }
@@ -136,40 +130,20 @@ export class JoinSet<T> implements Disposable {
   }
 }
 
-/** The set's parent waker: a finished task wakes everyone waiting on the set. */
-class Fanout extends SimpleWaker {
-  constructor(private readonly waiters: WakerSet) {
-    super();
-  }
-  wake(): void {
-    this.waiters.wakeAll();
-  }
-}
-
 /**
- * The parent waker of a disposed set's tasks: as each finishes unwinding, an error other than
+ * The wake hook of a disposed set's tasks: as each finishes unwinding, an error other than
  * cancellation is handed to the runtime through a task that joins it and so fails with it
  * (nobody joins that task, so run() or onTaskError reports the error).
  */
-class Orphans extends SimpleWaker {
-  constructor(
-    private readonly set: ChildSet,
-    private readonly runtime: Runtime,
-  ) {
-    super();
-  }
-  wake(): void {
-    const set = this.set;
-    while (set.ready.length > 0) {
-      const handle = (set.ready.peek() as Child).task;
-      if (set.pollNext() === undefined || set.ok || set.out instanceof CancelledError) continue;
-      this.runtime.spawn(handle as JoinHandle<unknown>, { name: `task #${(handle as JoinHandle<unknown>).id} of a disposed JoinSet` });
-    }
+function reapOrphans(set: ChildSet, runtime: Runtime): void {
+  while (set.ready.length > 0) {
+    const handle = (set.ready.peek() as Child).task;
+    if (set.pollNext() === undefined || set.ok || set.out instanceof CancelledError) continue;
+    runtime.spawn(handle as JoinHandle<unknown>, { name: `task #${(handle as JoinHandle<unknown>).id} of a disposed JoinSet` });
   }
 }
 
 class JoinNext<T> extends Op<T | undefined> {
-  private waker: Waker | undefined = undefined;
   /** Handed over an outcome already: polling again would take a second task's. */
   private done = false;
 
@@ -179,29 +153,26 @@ class JoinNext<T> extends Op<T | undefined> {
 
   poll(cx: Context): Poll<T | undefined> {
     const set = this.set;
+    const children = set.children;
     if (this.done) throw new Error(`${this.describe()} was polled again after it completed: call joinNext() for each task`);
-    this.forget();
+    children.listen(cx, "joinNext()");
     this.done = true; // also when take() throws a task's error
-    if (set.take()) return Poll.ready(set.children.out as T);
-    if (set.children.live === 0) return Poll.ready(undefined);
-    this.done = false;
-    this.waker = cx.waker;
-    set.waiters.add(this.waker);
+    try {
+      if (set.take()) return Poll.ready(children.out as T);
+      if (children.live === 0) return Poll.ready(undefined);
+      this.done = false;
+    } finally {
+      if (this.done) children.leave(cx); // handed over (or threw): stop being woken by the set
+    }
     return Poll.pending;
   }
 
-  drop(): void {
-    this.forget();
+  drop(cx: Context): void {
+    this.set.children.leave(cx);
   }
 
   describe(): string {
     return `joinNext on ${this.set.describeSize()}`;
-  }
-
-  private forget(): void {
-    if (this.waker === undefined) return;
-    this.set.waiters.delete(this.waker);
-    this.waker = undefined;
   }
 }
 
@@ -212,10 +183,6 @@ class JoinAll<T> extends Combinator<T[]> {
 
   constructor(private readonly set: JoinSet<T>) {
     super(set.children);
-  }
-
-  protected override listen(cx: Context): void {
-    this.set.waiters.add(cx.waker);
   }
 
   protected start(): void {}
@@ -240,10 +207,6 @@ class Shutdown extends Combinator<void> {
 
   constructor(private readonly set: JoinSet<unknown>) {
     super(set.children);
-  }
-
-  protected override listen(cx: Context): void {
-    this.set.waiters.add(cx.waker);
   }
 
   protected start(): void {

@@ -7,9 +7,10 @@ import { CancelledError } from "../errors";
 import { JoinHandle } from "../handle";
 import { Poll, describeValue, type Op } from "../poll";
 import { currentTask } from "../current";
-import { COMPLETED, CANCELLED, errorText, type Task } from "../task";
+import { errorText } from "../step";
+import type { Task } from "../task";
 import type { Context } from "../waker";
-import { SimpleWaker, WakerSet } from "../waker";
+import { SimpleWaker } from "../waker";
 import { HostOp } from "./outside";
 
 /** The future of {@link abortSignalFuture}: never ready with a value. */
@@ -35,11 +36,17 @@ class AbortOp extends HostOp<never> {
       this.listening = true;
       this.signal.addEventListener("abort", this.onAbort);
     }
-    this.park(cx.waker);
+    this.park(cx);
     return Poll.pending;
   }
 
-  drop(): void {
+  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx)) this.undo();
+  }
+
+  /** Stop waiting: undo what the polls arranged. */
+  private undo(): void {
     this.stopListening();
     this.release();
   }
@@ -73,28 +80,30 @@ export function abortSignalFuture(signal: AbortSignal): Op<never> {
   return new AbortOp(signal);
 }
 
-/** A waker that aborts a controller when the task it watches finishes (it is put among the task's joiners). */
+/** A waker that aborts a controller when the task it watches finishes (a watcher: it does not join). */
 class AbortOnFinish extends SimpleWaker {
   constructor(
-    private readonly task: Task,
+    private readonly handle: JoinHandle<unknown>,
     private readonly controller: AbortController,
   ) {
     super();
   }
   wake(): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reasonFor(this.task));
+    if (!this.controller.signal.aborted) this.controller.abort(reasonFor(this.handle));
   }
 }
 
-function reasonFor(task: Task): unknown {
-  if (task.state === CANCELLED) return task.result; // the task's own CancelledError
-  const who = `task #${task.id}${task.name === undefined ? "" : ` "${task.name}"`}`;
-  const how = task.state === COMPLETED ? "completed" : `failed (${errorText(task.result)})`;
+function reasonFor(handle: JoinHandle<unknown>): unknown {
+  const end = handle.ending();
+  if (end === undefined) return new CancelledError("the task has not finished"); // unreachable: woken at its end
+  if (end.how === "cancelled") return end.result; // the task's own CancelledError
+  const who = `task #${handle.id}${handle.name === undefined ? "" : ` "${handle.name}"`}`;
+  const how = end.how === "completed" ? "completed" : `failed (${errorText(end.result)})`;
   return new CancelledError(`${who} ${how}: work tied to its AbortSignal is cancelled`);
 }
 
 /** One signal per task, so every caller shares a listener list and a task never holds many controllers. */
-const signals = new WeakMap<Task, AbortSignal>();
+const signals = new WeakMap<object, AbortSignal>();
 
 /**
  * An AbortSignal that aborts when a task **finishes** — completed, failed or cancelled — so
@@ -104,7 +113,7 @@ const signals = new WeakMap<Task, AbortSignal>();
  *
  * It fires when the task has finished unwinding, not when the abort is requested: a task
  * cancelled while it waits on `fromPromise(fetch(url, { signal }))` is thrown out of that
- * yield at once, so the fetch is aborted in the same step unless a `finally` block yields first.
+ * yield at once, so the fetch is aborted in the same step.
  * Watching a task does not join it: its error still reaches `run()` if nobody joins it.
  *
  * ```ts
@@ -113,29 +122,18 @@ const signals = new WeakMap<Task, AbortSignal>();
  * @public
  */
 export function toAbortSignal(handle?: JoinHandle<unknown>): AbortSignal {
-  let task: Task;
   if (handle === undefined) {
     const t = currentTask();
     if (t === undefined) throw new Error("toAbortSignal() with no handle must be called inside a task (it ties the signal to the running task)");
-    task = t as Task;
-  } else {
-    if (!(handle instanceof JoinHandle)) throw new TypeError(`toAbortSignal() needs a JoinHandle (from spawn), not ${describeValue(handle)}`);
-    task = taskOf(handle);
+    handle = new JoinHandle(t as Task);
+  } else if (!(handle instanceof JoinHandle)) {
+    throw new TypeError(`toAbortSignal() needs a JoinHandle (from spawn), not ${describeValue(handle)}`);
   }
-  const known = signals.get(task);
+  const key = handle.identity;
+  const known = signals.get(key);
   if (known !== undefined) return known;
   const controller = new AbortController();
-  if (task.finished) controller.abort(reasonFor(task));
-  else (task.joiners ??= new WakerSet()).add(new AbortOnFinish(task, controller));
-  signals.set(task, controller.signal);
+  handle.watch(new AbortOnFinish(handle, controller)); // at once if it has finished
+  signals.set(key, controller.signal);
   return controller.signal;
-}
-
-/**
- * The task behind a handle. JoinHandle keeps it private and offers no way to watch a task's
- * end without joining it (which would claim its error); until the core has such a hook, we
- * add a waker to its joiners directly, leaving `joined` alone.
- */
-function taskOf(handle: JoinHandle<unknown>): Task {
-  return (handle as unknown as { task: Task }).task;
 }

@@ -62,7 +62,7 @@ class ReceiverIterator<T> implements AsyncIterableIterator<T>, Waker, Context {
     const op = this.op;
     if (op !== undefined) {
       this.op = undefined;
-      if (typeof op.drop === "function") op.drop(); // an abandoned recv takes no message
+      if (typeof op.drop === "function") op.drop(this); // an abandoned recv takes no message
       this.settle(DONE, undefined);
     }
     if (!this.finished) {

@@ -310,7 +310,7 @@ class BlockingOp<T> extends HostOp<T> {
       if (this.ok) return Poll.ready(this.outcome as T);
       throw this.outcome;
     }
-    this.park(cx.waker);
+    this.park(cx);
     return Poll.pending;
   }
 
@@ -322,7 +322,13 @@ class BlockingOp<T> extends HostOp<T> {
     this.wakeFromHost();
   }
 
-  drop(): void {
+  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx)) this.undo();
+  }
+
+  /** Stop waiting: undo what the polls arranged. */
+  private undo(): void {
     this.release();
     if (this.job !== undefined && !this.done) this.pool.abandon(this.job);
   }

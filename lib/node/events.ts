@@ -84,11 +84,17 @@ class EventOp<T> extends HostOp<T> {
     }
     if (state === DONE) throw new Error(`${this.describe()} was polled again after it completed: call fromEvent() for each event`);
     if (!this.subscribed) this.subscribe();
-    this.park(cx.waker);
+    this.park(cx);
     return Poll.pending;
   }
 
-  drop(): void {
+  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx)) this.undo();
+  }
+
+  /** Stop waiting: undo what the polls arranged. */
+  private undo(): void {
     this.unsubscribe();
     this.release();
   }

@@ -139,18 +139,24 @@ class IterRecvOp<T> extends HostOp<T | undefined> {
     try {
       v = this.source.take(this);
     } catch (error) {
-      this.drop();
+      this.undo();
       throw error;
     }
     if (v === null) {
-      this.park(cx.waker);
+      this.park(cx);
       return Poll.pending;
     }
-    this.drop();
+    this.undo();
     return Poll.ready(v);
   }
 
-  drop(): void {
+  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx)) this.undo();
+  }
+
+  /** Stop waiting: undo what the polls arranged. */
+  private undo(): void {
     this.source.forget(this);
     this.release();
   }
@@ -185,11 +191,17 @@ class CloseOp extends HostOp<void> {
       if (this.failed) throw this.failure;
       return READY_VOID;
     }
-    this.park(cx.waker);
+    this.park(cx);
     return Poll.pending;
   }
 
-  drop(): void {
+  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx)) this.undo();
+  }
+
+  /** Stop waiting: undo what the polls arranged. */
+  private undo(): void {
     this.release();
   }
 

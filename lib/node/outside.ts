@@ -3,34 +3,41 @@
 // it is counted once in its runtime's `pendingExternal` (so a virtual clock does not call the
 // wait a deadlock), and the count is given back exactly once: when it is woken, or dropped.
 
-import type { TaskHost } from "../task";
-import { currentTask } from "../current";
-import type { Waker } from "../waker";
+import type { Driver } from "../driver";
+import { findDriver } from "../current";
+import type { Context, Waker } from "../waker";
 import { Op } from "../poll";
+import { register, unregister, wakeAll, waiterCount, type Waiting } from "../waiting";
 
 /**
  * Base of every lib/node future: a future whose wake-up comes from a host callback. It holds
  * the waker to call and the runtime that counts the wait (one object per future, not two: a
- * socket read is on the hot path). Subclasses call `park(cx.waker)` before returning Pending,
+ * socket read is on the hot path). Subclasses call `park(cx)` before returning Pending,
  * `wakeFromHost()` from the host event, and `release()` when ready, thrown or dropped.
  */
-export abstract class HostOp<T> extends Op<T> implements HostWaiter {
-  private waker: Waker | undefined = undefined;
-  private counted: TaskHost | undefined = undefined;
+export abstract class HostOp<T> extends Op<T> implements HostWaiter, Waiting {
+  w0: Waker | undefined = undefined;
+  ws: Waker[] | undefined = undefined;
+  private counted: Driver | undefined = undefined;
 
   /**
-   * Remember `waker` (the latest poll's: a future may move between tasks' wakers) and count the
-   * wait on the running task's runtime, once. Polled by hand outside any task, nothing is counted.
+   * Register the waiter polling with `cx` (every waiter is woken by the host event) and count
+   * the wait on its runtime, once. Polled by hand outside any task, nothing is counted.
    */
-  protected park(waker: Waker): void {
-    this.waker = waker;
+  protected park(cx: Context): void {
+    register(this, cx.waker);
     if (this.counted === undefined) {
-      const t = currentTask();
-      if (t !== undefined) {
-        this.counted = t.host as TaskHost;
-        this.counted.pendingExternal++;
-      }
+      this.counted = findDriver(cx);
+      this.counted?.countExternal(1);
     }
+  }
+
+  /** The waiter that polled with `cx` left; true when nobody waits any more (then undo the wait). */
+  protected leave(cx: Context): boolean {
+    unregister(this, cx.waker);
+    if (waiterCount(this) > 0) return false;
+    this.release();
+    return true;
   }
 
   /**
@@ -39,18 +46,22 @@ export abstract class HostOp<T> extends Op<T> implements HostWaiter {
    * outside work. A spurious wake is fine: the next poll parks (and counts) again.
    */
   wakeFromHost(): void {
-    const w = this.waker;
-    this.release();
-    if (w !== undefined) w.wake();
+    this.uncount();
+    wakeAll(this);
   }
 
-  /** Forget the waker and give back the count (ready, thrown or dropped). Idempotent. */
+  /** Forget the waiters and give back the count (ready, thrown or dropped). Idempotent. */
   protected release(): void {
-    this.waker = undefined;
-    const host = this.counted;
-    if (host !== undefined) {
+    this.w0 = undefined;
+    this.ws = undefined;
+    this.uncount();
+  }
+
+  private uncount(): void {
+    const d = this.counted;
+    if (d !== undefined) {
       this.counted = undefined;
-      host.pendingExternal--;
+      d.countExternal(-1);
     }
   }
 }

@@ -153,19 +153,25 @@ class AcceptOp extends HostOp<TcpStream> {
     try {
       conn = this.listener.take();
     } catch (error) {
-      this.drop();
+      this.undo();
       throw error;
     }
     if (conn === null) {
       this.listener.waitAccept(this);
-      this.park(cx.waker);
+      this.park(cx);
       return Poll.pending;
     }
-    this.drop();
+    this.undo();
     return Poll.ready(conn);
   }
 
-  drop(): void {
+  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx)) this.undo();
+  }
+
+  /** Stop waiting: undo what the polls arranged. */
+  private undo(): void {
     this.listener.stopAccept(this);
     this.release();
   }
@@ -218,11 +224,17 @@ class BindOp extends HostOp<TcpListener> {
       this.release();
       return Poll.ready(this.listener);
     }
-    this.park(cx.waker);
+    this.park(cx);
     return Poll.pending;
   }
 
-  drop(): void {
+  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx)) this.undo();
+  }
+
+  /** Stop waiting: undo what the polls arranged. */
+  private undo(): void {
     this.release();
     // Cancelled while binding: nobody else holds this server.
     if (this.server !== undefined && !this.handedOver) {

@@ -248,14 +248,20 @@ class ReadOp extends HostOp<Uint8Array | undefined> {
     }
     if (chunk === null) {
       this.stream.waitRead(this);
-      this.park(cx.waker);
+      this.park(cx);
       return Poll.pending;
     }
     this.finish();
     return Poll.ready(chunk);
   }
 
-  drop(): void {
+  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx)) this.undo();
+  }
+
+  /** Stop waiting: undo what the polls arranged. */
+  private undo(): void {
     this.stream.stopRead(this);
     this.release();
   }
@@ -306,11 +312,17 @@ class WriteOp extends HostOp<void> {
       throw error;
     }
     stream.waitDrain(this);
-    this.park(cx.waker);
+    this.park(cx);
     return Poll.pending;
   }
 
-  drop(): void {
+  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx)) this.undo();
+  }
+
+  /** Stop waiting: undo what the polls arranged. */
+  private undo(): void {
     this.stream.stopDrain(this);
     this.release();
   }
@@ -367,11 +379,17 @@ class ConnectOp extends HostOp<TcpStream> {
       this.socket.removeAllListeners("error");
       return Poll.ready(new TcpStream(this.socket));
     }
-    this.park(cx.waker);
+    this.park(cx);
     return Poll.pending;
   }
 
-  drop(): void {
+  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx)) this.undo();
+  }
+
+  /** Stop waiting: undo what the polls arranged. */
+  private undo(): void {
     this.release();
     // Cancelled while connecting: the socket is ours alone, so it goes with us.
     if (this.socket !== undefined && !this.handedOver) this.socket.destroy();

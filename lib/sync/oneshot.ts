@@ -7,7 +7,7 @@ import { currentTask } from "../current";
 import { ChannelClosedError } from "../errors";
 import { Op, Poll } from "../poll";
 import type { Context, Waker } from "../waker";
-import { WakerSet } from "../waker";
+import { WakerSet } from "../waiting";
 import { checkName } from "./channel-core";
 import { DISPOSE } from "./waiters";
 
@@ -128,9 +128,9 @@ export class OneshotReceiver<T> extends Op<T> {
     return Poll.pending;
   }
 
-  /** Cancelled while waiting: forget this task's waker (nothing else was taken). */
-  drop(): void {
-    this.core.waiting.leave(currentTask() as unknown as Waker | undefined);
+  /** The waiter that polled with `cx` stopped waiting: forget its waker (nothing else was taken). */
+  drop(cx: Context): void {
+    this.core.waiting.delete(cx.waker);
   }
 
   describe(): string {

@@ -1,0 +1,128 @@
+// Who waits on a future. Every wakeful future that can return Pending keeps its waiters with
+// these helpers: one registration per waker (a re-poll whose waker `willWake` an earlier one
+// replaces it, Rust's rule for a future that moved), every registration woken when the future
+// becomes ready, and `drop(cx)` removing exactly the registration of the waiter that is gone.
+//
+// Invariant: a waker is registered at most once; `w0` holds the only waiter until a second
+// arrives, then every waiter lives in `ws` (allocated at the second: the common single waiter
+// costs no array). Futures embed the two fields (intrusive: no object per future).
+
+import type { Waker } from "./waker";
+
+/** The two fields a future embeds to keep its waiters (see {@link register}). */
+export interface Waiting {
+  /** The only waiter while `ws` is undefined. */
+  w0: Waker | undefined;
+  /** Every waiter, once there were two at the same time. */
+  ws: Waker[] | undefined;
+}
+
+function same(held: Waker, w: Waker): boolean {
+  return held === w || held.willWake(w);
+}
+
+/** Register `w` as a waiter of `at`, replacing a registration that wakes the same thing. */
+export function register(at: Waiting, w: Waker): void {
+  const ws = at.ws;
+  if (ws === undefined) {
+    const w0 = at.w0;
+    if (w0 === undefined || same(w0, w)) {
+      at.w0 = w;
+      return;
+    }
+    at.ws = [w0, w];
+    at.w0 = undefined;
+    return;
+  }
+  for (let i = 0; i < ws.length; i++) {
+    if (same(ws[i] as Waker, w)) {
+      ws[i] = w;
+      return;
+    }
+  }
+  ws.push(w);
+}
+
+/** Remove the registration of `w`; false when it had none (a waiter that never polled). */
+export function unregister(at: Waiting, w: Waker): boolean {
+  const ws = at.ws;
+  if (ws === undefined) {
+    const w0 = at.w0;
+    if (w0 === undefined || !same(w0, w)) return false;
+    at.w0 = undefined;
+    return true;
+  }
+  for (let i = 0; i < ws.length; i++) {
+    if (same(ws[i] as Waker, w)) {
+      ws.splice(i, 1);
+      if (ws.length === 0) at.ws = undefined;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** How many waiters are registered. */
+export function waiterCount(at: Waiting): number {
+  return at.ws !== undefined ? at.ws.length : at.w0 !== undefined ? 1 : 0;
+}
+
+/**
+ * Wake every registered waiter once and forget them all. A waker that throws does not stop the
+ * others: every one is woken, then the first error is rethrown.
+ */
+export function wakeAll(at: Waiting): void {
+  const w0 = at.w0;
+  const ws = at.ws;
+  at.w0 = undefined;
+  at.ws = undefined;
+  if (w0 !== undefined) w0.wake();
+  if (ws === undefined) return;
+  let failed = false;
+  let first: unknown = undefined;
+  for (let i = 0; i < ws.length; i++) {
+    try {
+      (ws[i] as Waker).wake();
+    } catch (error) {
+      if (!failed) first = error;
+      failed = true;
+    }
+  }
+  if (failed) throw first;
+}
+
+/**
+ * The waiters of one event as an object, for code that is not itself a future (a task's
+ * joiners, a primitive's wait list). Small and allocation-free until the second waiter.
+ *
+ * ```ts
+ * poll(cx) { if (this.done) return Poll.ready(v); this.waiters.add(cx.waker); return Poll.pending; }
+ * drop(cx) { this.waiters.delete(cx.waker); }
+ * ```
+ * @public
+ */
+export class WakerSet implements Waiting {
+  /** @internal */
+  w0: Waker | undefined = undefined;
+  /** @internal */
+  ws: Waker[] | undefined = undefined;
+
+  /** Register `w`, replacing a registration for the same task (`willWake`). */
+  add(w: Waker): void {
+    register(this, w);
+  }
+
+  /** Forget the registration of `w`; false when it had none. */
+  delete(w: Waker): boolean {
+    return unregister(this, w);
+  }
+
+  get size(): number {
+    return waiterCount(this);
+  }
+
+  /** Wake every registered waiter once and forget them all (all are woken even if one throws). */
+  wakeAll(): void {
+    wakeAll(this);
+  }
+}
