@@ -10,18 +10,22 @@ function branded(value: unknown, name: string): boolean {
 }
 
 /**
- * `instanceof` for a branded class: the brand for the class itself, the prototype chain for a
- * user's subclass of it (whose own `instanceof` must not match every error of the base kind).
+ * Brand `cls` as `name`: its instances carry the brand (on the prototype, so logs stay clean),
+ * and `instanceof cls` checks the brand, while `instanceof` a user's subclass of it still walks
+ * the prototype chain (a subclass must not match every error of the base kind). The name is
+ * spelled out: a bundler that renames classes must not change the brand.
  */
-function brandCheck(cls: object, base: object, name: string, value: unknown): boolean {
-  return cls === base ? branded(value, name) : Function.prototype[Symbol.hasInstance].call(cls, value);
+function brand(cls: abstract new (...args: never[]) => Error, name: string): void {
+  Object.defineProperty(cls.prototype, BRAND, { value: name });
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(this: object, value: unknown): boolean {
+      return this === cls ? branded(value, name) : Function.prototype[Symbol.hasInstance].call(this, value);
+    },
+  });
 }
 
 /** Thrown at the suspension point of an aborted task (rule 8). Rethrow it if you catch it. @public */
 export class CancelledError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandCheck(this, CancelledError, "CancelledError", value);
-  }
   override readonly name = "CancelledError";
   constructor(message = "the task was cancelled") {
     super(message);
@@ -30,9 +34,6 @@ export class CancelledError extends Error {
 
 /** Thrown by `timeout(ms, body)` once the deadline passed; the inner operation has already been cancelled. @public */
 export class TimeoutError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandCheck(this, TimeoutError, "TimeoutError", value);
-  }
   override readonly name = "TimeoutError";
   constructor(readonly ms: number) {
     super(`timed out after ${formatMs(ms)} ms`);
@@ -55,9 +56,6 @@ export interface ParkedTaskInfo {
  * @public
  */
 export class DeadlockError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandCheck(this, DeadlockError, "DeadlockError", value);
-  }
   override readonly name = "DeadlockError";
   constructor(readonly tasks: readonly ParkedTaskInfo[], readonly at: number, why = "nothing can wake them") {
     const one = tasks.length === 1;
@@ -76,23 +74,16 @@ function describeParked(t: ParkedTaskInfo): string {
 
 /** `send` on a channel whose receiver is gone, or another use of a closed channel. @public */
 export class ChannelClosedError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return brandCheck(this, ChannelClosedError, "ChannelClosedError", value);
-  }
   override readonly name = "ChannelClosedError";
   constructor(message = "the channel is closed") {
     super(message);
   }
 }
 
-// Names spelled out: a bundler that renames classes must not change the brands.
-const brands: [{ prototype: object }, string][] = [
-  [CancelledError, "CancelledError"],
-  [TimeoutError, "TimeoutError"],
-  [DeadlockError, "DeadlockError"],
-  [ChannelClosedError, "ChannelClosedError"],
-];
-for (const [cls, name] of brands) Object.defineProperty(cls.prototype, BRAND, { value: name });
+brand(CancelledError, "CancelledError");
+brand(TimeoutError, "TimeoutError");
+brand(DeadlockError, "DeadlockError");
+brand(ChannelClosedError, "ChannelClosedError");
 
 /** A time in ms as people read it: whole numbers as they are, others to two decimals (`3.99`, not `3.9881130000000553`). */
 export function formatMs(ms: number): string {

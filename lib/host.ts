@@ -17,7 +17,9 @@ interface HostGlobals {
   };
 }
 
-const host = globalThis as unknown as HostGlobals;
+// The host's own object, so its functions are called with the `this` they expect (a browser's
+// setTimeout throws on any other); typed as what this file may use, each part feature-detected.
+const host = globalThis as HostGlobals & typeof globalThis;
 
 /** Milliseconds from a monotonic origin (performance.now where the host has it). */
 export const monotonicNow: () => number =

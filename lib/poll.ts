@@ -139,7 +139,7 @@ export abstract class Op<T> implements Future<T>, PromiseLike<T> {
   [Symbol.iterator](): Iterator<Future<unknown>, T, unknown> {
     if (this.#walk !== WALK_IDLE || this.next !== Op.prototype.next) return new YieldOnce(this);
     this.#walk = WALK_STARTED;
-    return this as unknown as Iterator<Future<unknown>, T, unknown>;
+    return this;
   }
 
   /** @internal The iterator protocol of the self-walk: yield this future, then return the value it resumes with. */

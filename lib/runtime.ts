@@ -7,7 +7,7 @@ import { currentTask } from "./current";
 import { Driver } from "./driver";
 import type { TraceEvent } from "./events";
 import { JoinHandle } from "./handle";
-import type { RuntimeMetrics } from "./metrics";
+import { metricsView, type RuntimeMetrics } from "./metrics";
 import type { Body, Future } from "./poll";
 import { describeValue, isBody, setAwaitDriver } from "./poll";
 import type { Scheduler } from "./scheduler";
@@ -83,7 +83,12 @@ export class Runtime {
     else if (trace !== undefined && trace !== false) throw new TypeError(`trace must be a boolean or a function, not ${describeValue(trace)}`);
     this.trace = events;
     this.driver = new Driver(this, { clock: options.clock, scheduler, budget, slice, sink, onTaskError: options.onTaskError });
-    this.metrics = metricsOf(this.driver);
+    const d = this.driver;
+    this.metrics = metricsView(d.counters, {
+      get ready() { return d.queue.length; },
+      get live() { return d.liveCount; },
+      get timers() { return d.timers.size; },
+    });
   }
 
   /** Queue a new task (rule 6: it does not run until the runtime is driven). */
@@ -158,27 +163,6 @@ export class Runtime {
   }
 }
 
-function metricsOf(d: Driver): RuntimeMetrics {
-  const c = d.counters;
-  return Object.freeze({
-    get spawned() { return c.spawned; },
-    get completed() { return c.completed; },
-    get failed() { return c.failed; },
-    get cancelled() { return c.cancelled; },
-    get polls() { return c.polls; },
-    get wakes() { return c.wakes; },
-    get parked() { return c.parked; },
-    get ready() { return d.queue.length; },
-    get live() { return d.liveCount; },
-    get forcedYields() { return c.forcedYields; },
-    get hostYields() { return c.hostYields; },
-    get timersFired() { return c.timersFired; },
-    get timers() { return d.timers.size; },
-    get pendingExternal() { return c.pendingExternal; },
-    get outsideWakes() { return c.outsideWakes; },
-  });
-}
-
 /** Throw the one error, or an AggregateError of several, saying whose they are. */
 function throwAll(errors: unknown[], unjoinedOnly = true): void {
   if (errors.length === 1) throw errors[0];
@@ -208,25 +192,16 @@ function runtimeOfCurrent(what: string): Runtime {
  */
 export async function run<T>(body: Body<T>, options?: RuntimeOptions): Promise<T> {
   const rt = new Runtime(options);
-  const main = rt.spawn(body, { name: "main" });
-  main.claim();
-  const d = rt.driver;
-  const errors: unknown[] = [];
-  try {
-    await d.drive(() => main.finished);
-  } catch (error) {
-    errors.push(error);
-  }
-  const mainFinished = main.finished;
-  if (d.liveCount > 0) {
-    rt.shutdown();
+  const steps = mainTask(rt, body);
+  for (let r = steps.next(); ; ) {
+    if (r.done === true) return r.value;
     try {
-      await d.drive(() => d.liveCount === 0);
+      await rt.driver.drive(r.value);
+      r = steps.next();
     } catch (error) {
-      errors.push(error);
+      r = steps.throw(error);
     }
   }
-  return conclude(main, mainFinished, errors, d);
 }
 
 /**
@@ -235,12 +210,30 @@ export async function run<T>(body: Body<T>, options?: RuntimeOptions): Promise<T
  */
 export function runSync<T>(body: Body<T>, options?: Omit<RuntimeOptions, "clock">): T {
   const rt = new Runtime({ ...options, clock: "virtual" });
+  const steps = mainTask(rt, body);
+  for (let r = steps.next(); ; ) {
+    if (r.done === true) return r.value;
+    try {
+      rt.driver.driveSync(r.value);
+      r = steps.next();
+    } catch (error) {
+      r = steps.throw(error);
+    }
+  }
+}
+
+/**
+ * What run() and runSync() do, written once: it yields each condition to drive the runtime
+ * until (the main task finished; then every task left, cancelled), and receives the driver's
+ * error at that yield. The two differ only in how they drive.
+ */
+function* mainTask<T>(rt: Runtime, body: Body<T>): Generator<() => boolean, T, void> {
   const main = rt.spawn(body, { name: "main" });
   main.claim();
   const d = rt.driver;
   const errors: unknown[] = [];
   try {
-    d.driveSync(() => main.finished);
+    yield () => main.finished;
   } catch (error) {
     errors.push(error);
   }
@@ -248,7 +241,7 @@ export function runSync<T>(body: Body<T>, options?: Omit<RuntimeOptions, "clock"
   if (d.liveCount > 0) {
     rt.shutdown();
     try {
-      d.driveSync(() => d.liveCount === 0);
+      yield () => d.liveCount === 0;
     } catch (error) {
       errors.push(error);
     }

@@ -30,7 +30,7 @@ import type { Body, Future } from "./poll";
 import { describeFuture } from "./poll";
 import type { Counters } from "./metrics";
 import { clear, isShielded, type FrameStack } from "./frames";
-import { RUNTIME, type Context, type Waker } from "./waker";
+import { RUNTIME, SimpleWaker, type Context, type Waker } from "./waker";
 import type { Waiting } from "./waiting";
 import { wakeAll } from "./waiting";
 
@@ -94,7 +94,7 @@ export interface TaskHost {
 export type EndPoll = "parked" | "requeued";
 
 /** A spawned generator and its state. Internal: users hold a JoinHandle, futures see a Waker. */
-export class Task<T = unknown> implements Waker, Context, TaskInfo, FrameStack, Waiting {
+export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo, FrameStack, Waiting {
   #state = SCHEDULED;
   /** The cancellation track and the boolean bits above. */
   private flags = CANCEL_NONE;
@@ -130,6 +130,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo, FrameStack, 
      */
     readonly owner: Task | undefined,
   ) {
+    super();
     this.body = body;
   }
 
@@ -190,7 +191,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo, FrameStack, 
     return this.host;
   }
 
-  wake(): void {
+  override wake(): void {
     const host = this.host;
     host.counters.wakes++;
     if (host.sink !== undefined) host.traceTimer(this);
@@ -204,19 +205,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo, FrameStack, 
     // SCHEDULED or NOTIFIED: it will run anyway (wakes are deduplicated). Finished: no-op.
   }
 
-  wakeByRef(): void {
-    this.wake();
-  }
-
-  clone(): Waker {
-    return this;
-  }
-
-  willWake(other: Waker): boolean {
-    return other === this;
-  }
-
-  toString(): string {
+  override toString(): string {
     return `Waker(${label(this)})`;
   }
 

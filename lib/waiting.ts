@@ -101,7 +101,7 @@ export function wakeAll(at: Waiting): void {
  * ```
  * @public
  */
-export class WakerSet implements Waiting {
+export class WakerSet {
   /** @internal */
   w0: Waker | undefined = undefined;
   /** @internal */

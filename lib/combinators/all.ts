@@ -7,7 +7,7 @@ import { Combinator } from "./combinator";
 import { bodiesOf, type Child, type ValueOf } from "./children";
 
 /** Every body as one child; the values in argument order. */
-export class All<T extends unknown[]> extends Combinator<T> {
+export class All<T> extends Combinator<T> {
   private readonly results: unknown[];
 
   constructor(

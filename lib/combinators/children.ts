@@ -5,7 +5,7 @@
 // The set keeps the wakers of everyone waiting on it (several tasks may share one combinator)
 // and wakes them all, without forgetting them, whenever a child wakes: only drop(cx) removes one.
 
-import { currentTask, driverOf } from "../current";
+import { currentTask, driverOf, findDriver } from "../current";
 import type { Driver } from "../driver";
 import type { JoinHandle } from "../handle";
 import type { Body, Future, Operation } from "../poll";
@@ -131,9 +131,10 @@ export class ChildSet implements Waiting {
   private tail: Child | undefined = undefined;
 
   /** Register whoever polls now (one registration per waker), and learn the runtime from its Context. */
-  listen(cx: Context, who: string): void {
+  listen(cx: Context): void {
     register(this, cx.waker);
-    if (this.driver === undefined) this.driver = driverOf(cx, who);
+    // Futures-only combinators run without a runtime (polled by hand); spawning asks for one.
+    if (this.driver === undefined) this.driver = findDriver(cx);
     if (this.owner === undefined) this.owner = currentTask();
   }
 

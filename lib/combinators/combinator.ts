@@ -107,7 +107,7 @@ export abstract class Combinator<T> extends Op<T> {
 
   poll(cx: Context): Poll<T> {
     const set = this.children;
-    set.listen(cx, this.who);
+    set.listen(cx);
     if (this.phase === NEW) {
       this.phase = RUNNING;
       try {

@@ -18,5 +18,5 @@ import { checkBodies } from "./children";
  */
 export function join<const B extends readonly Body<unknown>[]>(...bodies: B): Op<ValuesOf<B>> {
   checkBodies(bodies, "join()");
-  return new All<ValuesOf<B> & unknown[]>(bodies.slice(), "join()") as unknown as Op<ValuesOf<B>>;
+  return new All<ValuesOf<B>>(bodies.slice(), "join()");
 }

@@ -155,7 +155,7 @@ class JoinNext<T> extends Op<T | undefined> {
     const set = this.set;
     const children = set.children;
     if (this.done) throw new Error(`${this.describe()} was polled again after it completed: call joinNext() for each task`);
-    children.listen(cx, "joinNext()");
+    children.listen(cx);
     this.done = true; // also when take() throws a task's error
     try {
       if (set.take()) return Poll.ready(children.out as T);

@@ -119,7 +119,7 @@ describe("child wakers", () => {
     expect(described).to.equal(3);
   });
 
-  it("wakes whoever polled it last, keeping the waker it holds when the new one wakes the same task", () => {
+  it("wakes every waker that polled it, one registration per waker (a re-poll with the same waker replaces it)", () => {
     const woken: string[] = [];
     const counting = (name: string): Waker => {
       const w: Waker = {
@@ -138,7 +138,7 @@ describe("child wakers", () => {
     const second = counting("second");
     expect(op.poll({ waker: second }).ready).to.equal(false);
     g.release();
-    expect(woken).to.deep.equal(["second"]);
+    expect(woken).to.deep.equal(["first", "second"]);
     expect(op.poll({ waker: second })).to.deep.equal({ ready: true, value: [1] });
   });
 });

@@ -109,7 +109,7 @@ describe("deadlock detection", () => {
     process.emit("beforeExit", 0);
     const e = (await rejection(running)) as DeadlockError;
     expect(e).to.be.instanceOf(DeadlockError);
-    expect(e.message).to.include("the host has nothing left that could wake them");
+    expect(e.message).to.include("the host has nothing left that could wake it");
     expect(e.message).to.include('"stuck" waits on pending() (never ready)');
   });
 

@@ -1,6 +1,7 @@
-// Driver rule 7: a task never monopolises the host. After `budget` polls in one turn of the
-// host event loop the runtime yields to the host with a macrotask, and a task that could go on
-// forever (an always-Ready loop) is moved to the back of the run queue.
+// Driver rule 7: nothing monopolises anything. A task that made `budget` polls in one step goes
+// to the back of the run queue (a coop budget, part of the schedule); run() yields to the host
+// with a macrotask after each `slice` ms of continuous stepping (a time slice, not a poll count),
+// and those host yields never change the order of the runtime's own tasks.
 
 import { expect } from "chai";
 import { Runtime, ready, yieldNow } from "../../lib/index";
@@ -18,9 +19,10 @@ function* yieldUntil(flag: () => boolean) {
   return n;
 }
 
-describe("rule 7: the runtime yields to the host after `budget` polls", () => {
+describe("rule 7: a budget of polls per task step, a time slice per host turn", () => {
   it("lets a setImmediate callback queued by a task run during a long yield storm", async () => {
-    const rt = new Runtime();
+    // A tiny slice: the host gets its turn after the first few steps, however fast they are.
+    const rt = new Runtime({ slice: 0.001 });
     let fired = false;
     const h = rt.spawn(function* () {
       setImmediate(() => (fired = true));
@@ -30,7 +32,7 @@ describe("rule 7: the runtime yields to the host after `budget` polls", () => {
     const n = await h;
     expect(fired).to.equal(true);
     expect(n).to.be.below(CAP);
-    expect(n).to.be.at.most(2 * 128);
+    expect(n).to.be.at.most(64);
   });
 
   it("lets a setTimeout(0) callback queued by a task run during a long yield storm", async () => {
@@ -45,33 +47,39 @@ describe("rule 7: the runtime yields to the host after `budget` polls", () => {
     expect(await h).to.be.below(CAP);
   });
 
-  it("yields to the host about once per `budget` polls: budget 1 yields far more often than the default", async () => {
-    const N = 2_000;
+  it("yields to the host per time slice, not per number of polls: a slice longer than the run never yields", async () => {
+    const N = 20_000;
     const storm = function* () {
       for (let i = 0; i < N; i++) yield* yieldNow();
     };
-    const small = new Runtime({ budget: 1 });
-    small.spawn(storm);
-    await small.run();
-    const dflt = new Runtime();
-    dflt.spawn(storm);
-    await dflt.run();
-    // N yieldNow() = 2N polls. Budget 1: a host yield after (about) every poll.
-    expect(small.metrics.hostYields).to.be.at.least(N);
-    expect(dflt.metrics.hostYields).to.be.at.least(Math.floor((2 * N) / 128) - 1);
-    expect(dflt.metrics.hostYields).to.be.at.most(Math.ceil((2 * N) / 128) + 1);
+    const long = new Runtime({ slice: 1e9 });
+    long.spawn(storm);
+    await long.run();
+    const tiny = new Runtime({ slice: 0.001 });
+    tiny.spawn(storm);
+    await tiny.run();
+    expect(long.metrics.hostYields).to.equal(0); // 40,000 polls, not one macrotask
+    expect(tiny.metrics.hostYields).to.be.at.least(10);
+    // The budget is per task step and is the same in both: the schedule did not change.
+    expect(tiny.metrics.forcedYields).to.equal(long.metrics.forcedYields);
   });
 
   it("yields to the host with a macrotask on a virtual clock too, when run() drives it", async () => {
-    const rt = virtual({ budget: 4 });
+    const rt = virtual({ slice: 0.001 });
     let fired = false;
     const h = rt.spawn(function* () {
       setImmediate(() => (fired = true));
       return yield* yieldUntil(() => fired);
     });
     await rt.run();
-    expect(await h).to.be.at.most(8);
+    expect(await h).to.be.at.most(64);
     expect(rt.metrics.hostYields).to.be.at.least(1);
+  });
+
+  it("rejects a slice that is not a positive finite number of ms", () => {
+    for (const slice of [0, -1, NaN, Infinity, "1"]) {
+      expect(() => new Runtime({ slice: slice as number })).to.throw(RangeError, /slice must be a positive, finite number of ms/);
+    }
   });
 
   it("moves a task in an always-Ready loop to the back of the queue after `budget` polls", () => {
