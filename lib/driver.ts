@@ -369,10 +369,11 @@ export class Driver implements TaskHost {
   private idle(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const unwatch = onHostIdle(() => {
-        if (this.hostTimer !== undefined) return; // our own timer will fire: the host is not out of work
+        if (this.hostTimer !== undefined) return false; // our own timer will fire: the host is not out of work
         this.kick = undefined;
         unwatch();
         reject(this.deadlock("the host has nothing left that could wake them"));
+        return true;
       });
       this.kick = () => {
         this.kick = undefined;

@@ -135,9 +135,10 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
       };
       if (task.finished) return settle();
       const unwatch = onHostIdle(() => {
-        if (task.finished || (task.host as { running?: boolean }).running === true) return; // a running loop reports its own deadlock
+        if (task.finished || task.host.running) return false; // a running loop reports its own deadlock
         unwatch();
         reject(new Error(`${label(task)} never finished: its runtime was never run. Call runtime.run() (or blockOn), or start the task with run(body)`));
+        return true;
       });
       register(task, new PromiseWaker(() => {
         unwatch();

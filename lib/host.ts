@@ -65,19 +65,27 @@ export function cancelHostTimer(handle: unknown): void {
 }
 
 /** Listeners waiting for the host to run out of work; one host listener serves them all. */
-const idleListeners = new Set<() => void>();
+const idleListeners = new Set<() => boolean>();
 let idleHooked = false;
 
 function onBeforeExit(): void {
-  for (const listener of Array.from(idleListeners)) listener();
+  let acted = false;
+  for (const listener of Array.from(idleListeners)) if (listener()) acted = true;
+  // Node emits beforeExit again only if the loop is alive afterwards. A listener that acted
+  // (rejected a run) lets code continue, maybe into another run that deadlocks too: keep the
+  // loop alive one more turn so that one is reported as well, not left to a silent exit.
+  if (acted) macrotask(noop);
 }
+
+function noop(): void {}
 
 /**
  * Call `listener` if the host is about to exit because nothing is left in its event loop
- * (Node's `beforeExit`; again each time the loop empties). Returns a function that removes the
- * listener. Hosts without such a signal (browsers never exit) make this a no-op.
+ * (Node's `beforeExit`; again each time the loop empties). The listener returns true when it
+ * acted on it. Returns a function that removes the listener. Hosts without such a signal
+ * (browsers never exit) make this a no-op.
  */
-export function onHostIdle(listener: () => void): () => void {
+export function onHostIdle(listener: () => boolean): () => void {
   const proc = host.process;
   if (proc === undefined || typeof proc.on !== "function") return () => {};
   if (!idleHooked) {
