@@ -23,7 +23,7 @@ import { Counters } from "./metrics";
 import type { Body } from "./poll";
 import { RingQueue } from "./queue";
 import { clampChoice, type Scheduler } from "./scheduler";
-import { errorText, step } from "./step";
+import { errorText, step } from "./harness";
 import { CANCELLED, COMPLETED, FAILED, PARKED, Task, type TaskHost, type TaskInfo } from "./task";
 import { TimerHeap } from "./timer";
 import { currentTask } from "./current";

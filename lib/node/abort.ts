@@ -7,7 +7,7 @@ import { CancelledError } from "../errors";
 import { JoinHandle } from "../handle";
 import { Poll, describeValue, type Op } from "../poll";
 import { currentTask } from "../current";
-import { errorText } from "../step";
+import { errorText } from "../harness";
 import type { Task } from "../task";
 import type { Context } from "../waker";
 import { SimpleWaker } from "../waker";

@@ -1,5 +1,5 @@
-// One step of one task: resume its generator, poll what it yields, until it parks, finishes,
-// or spends its budget. Ready futures resume the generator in the same step (rule 1). Here too
+// The harness: one step of one task. It resumes the generator and polls what it yields until
+// the task parks, finishes, or spends its budget; Ready resumes it in the same step (rule 1). Here too
 // cancellation is carried out (rule 8): the future a cancelled task waited on is dropped (and
 // drained when it asks), the CancelledError is thrown once, and every later yield outside a
 // shield ends its frame with return(). This is the only drain routine in the runtime.
