@@ -1,23 +1,24 @@
-// tutorial 07 · cancellation, `finally`, and why it must be sticky.
+// tutorial 07 · cancellation, `finally`, and why a cancelled task cannot yield.
 //
 // To cancel a task suspended at a `yield`, the runtime must unwind its generator so that its
 // `finally` blocks run (they release locks, close files). JavaScript offers two ways in:
 // `gen.return()` and `gen.throw(error)`. With nested generators (`yield*`) and a `finally`
 // that itself yields (asynchronous cleanup), they differ.
 //
-// Part 1 is the experiment of NOTES.md §1 on bare generators, no runtime: park at A, start
-// cancelling, let the inner `finally` yield B, then resume. With `return()`, the outer
-// generator carries on after `yield* inner()` as if nothing happened: "after" runs. With a
-// thrown error, the unwinding resumes after the cleanup and "after" never runs.
+// Part 1, bare generators: park at A, start cancelling, let the inner `finally` yield B, then
+// resume. With `return()` the outer generator carries on after `yield* inner()` ("after" runs);
+// with a thrown error the unwinding resumes after the cleanup and "after" never runs.
 //
-// Part 2 is wakeful, which cancels by throwing a CancelledError at the suspension point:
-// `finally` blocks may yield (here they sleep), code after an aborted `yield*` never runs, and a
-// task that catches the CancelledError and returns normally still ends cancelled.
+// Part 2, a ten-line driver over bare generators: a throw alone is not enough either. A
+// catch-all retry loop swallows it and goes round. Three ways to go on after the throw; only
+// "return() at every later yield, ready or not" ends the loop.
 //
-// Notice: a `catch` sees the CancelledError; rethrow it (or let it pass) unless you mean to
-// swallow it — and even then wakeful records the task as cancelled.
+// Part 3, wakeful: abort() throws a CancelledError once; after that any yield outside shield()
+// ends the task. A `finally` that waits is cut short at its yield; `shield()` is how cleanup
+// waits; a catch-all retry loop ends at its next yield; a task that swallows the error still
+// ends cancelled.
 
-import { CancelledError, now, runSync, sleep, spawn } from "../../lib/index";
+import { CancelledError, now, runSync, shield, sleep, spawn } from "../../lib/index";
 import type { Operation } from "../../lib/index";
 
 console.log("1. Bare generators: return() versus throw()");
@@ -52,14 +53,51 @@ for (const how of ["return", "throw"] as const) {
   console.log(`  g.${how}(): ${log.join(", ")} → ${ending}`);
 }
 
-console.log("\n2. wakeful: abort() throws a CancelledError at the yield, and it sticks");
+console.log("\n2. A catch-all retry loop: throw once, then what?");
+const rules = ["throw only", "return() where it would wait", "return() at every yield"] as const;
+for (const rule of rules) {
+  let after = 0;
+  // `op` waits, and its cleanup yields a future that is ready at once ("ack").
+  function* op(): Generator<"wait" | "ack", void, unknown> {
+    try {
+      yield "wait";
+    } finally {
+      yield "ack";
+    }
+  }
+  function* retryForever(): Generator<"wait" | "ack", void, unknown> {
+    for (;;) {
+      try {
+        yield* op();
+        after++; // code after the yield*: must not run once cancelled
+      } catch {
+        // retry on any error
+      }
+    }
+  }
+  const g = retryForever();
+  let r = g.next(); // step 1: waits
+  r = g.throw(new Error("cancelled")); // step 2: the cancellation, thrown once
+  let steps = 2;
+  while (r.done !== true && steps < 200) {
+    steps++;
+    // Every "wait" here is over by the next step (a sleep that elapsed); "ack" is ready now.
+    const end = rule === "return() at every yield" || (rule === "return() where it would wait" && r.value === "wait");
+    r = end ? g.return(undefined) : g.next();
+  }
+  const state = r.done === true ? `ended after ${steps} steps` : `still running after ${steps} steps`;
+  console.log(`  ${rule.padEnd(29)} ${state}; code after yield* ran ${after} times`);
+}
+
+console.log("\n3. wakeful: the CancelledError is thrown once; then a cancelled task cannot yield");
 const log: string[] = [];
 function* inner(): Operation<void> {
   try {
     yield* sleep(100);
   } finally {
-    yield* sleep(5); // cleanup that takes time
-    log.push(`inner cleaned at t=${now()} (its finally slept 5 ms)`);
+    log.push(`inner finally starts at t=${now()}`);
+    yield* sleep(5); // a cancelled task cannot wait: this yield ends the finally
+    log.push("inner finally after its sleep (never)");
   }
 }
 function* worker(): Operation<string> {
@@ -68,7 +106,18 @@ function* worker(): Operation<string> {
     log.push("after inner (never)");
     return "finished";
   } finally {
-    log.push("outer finally");
+    yield* shield(sleep(5)); // the way to wait in cleanup: a shield runs to its end
+    log.push(`worker's shielded cleanup done at t=${now()}`);
+  }
+}
+function* retrying(): Operation<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      yield* sleep(100); // the request
+      return "answered";
+    } catch (error) {
+      log.push(`retrying caught ${(error as Error).name} on attempt ${attempt}; tries again`);
+    }
   }
 }
 function* stubborn(): Operation<string> {
@@ -80,13 +129,15 @@ function* stubborn(): Operation<string> {
   return "I refuse";
 }
 const outcome = runSync(function* () {
-  const w = spawn(worker(), { name: "worker" });
-  const s = spawn(stubborn(), { name: "stubborn" });
+  const tasks = [
+    ["worker", spawn(worker(), { name: "worker" })],
+    ["retrying", spawn(retrying(), { name: "retrying" })],
+    ["stubborn", spawn(stubborn(), { name: "stubborn" })],
+  ] as const;
   yield* sleep(10);
-  w.abort(); // at t=10
-  s.abort();
+  for (const [, h] of tasks) h.abort(); // at t=10
   const results: string[] = [];
-  for (const [name, h] of [["worker", w], ["stubborn", s]] as const) {
+  for (const [name, h] of tasks) {
     try {
       results.push(`${name} returned ${yield* h}`);
     } catch (error) {
