@@ -4,9 +4,9 @@
 // each future with a Context holding the task's Waker; Ready resumes the generator with the
 // value; Pending parks the task until something calls `waker.wake()`.
 //
-// Reading order for the source: poll.ts and waker.ts (the model) → task.ts (the state machine
-// and the step) → driver.ts (the loop) → runtime.ts (the public face) → timer.ts and time.ts
-// (time) → queue.ts, clock.ts, host.ts (the plumbing).
+// Reading order for the source: poll.ts, waker.ts and waiting.ts (the model) → task.ts (the
+// state machine) → frames.ts and harness.ts (one step of one task) → driver.ts (the loop) →
+// runtime.ts (the public face) → timer.ts and time.ts (time) → queue.ts, clock.ts, host.ts.
 
 /**
  * The model (Poll, Future, Waker, Context), the runtime and its tasks, time, combinators, sync

@@ -1,4 +1,4 @@
-// Combinators and structured concurrency: join, all, allSettled, race, select, scope, JoinSet.
+// Combinators and structured concurrency: join, all, allSettled, race, select, scope, timeout, JoinSet.
 //
 // Every combinator is a future over a set of children (children.ts). A body that is a future is
 // polled inline, in the waiting task; a generator function or an operation runs as a child task
@@ -8,10 +8,13 @@
 // start, decide, cancel the rest, wait for their finally blocks — is in combinator.ts.
 //
 // Rules shared by all of them:
-// - Nothing starts before the first poll (`yield*`); a combinator future belongs to one task.
+// - Nothing starts before the first poll (`yield*`). Several tasks may wait on one combinator;
+//   the first to poll owns its child tasks (shutdown() cancels them through it).
 // - An outcome is returned only once every child has finished: losers and siblings are
-//   cancelled, and their finally blocks run to the end first.
-// - Cancelling the waiting task cancels every child and waits for them (`drop()` returns true).
+//   cancelled, and their finally blocks run first (a cancelled child cannot wait, unless shielded).
+// - When the last waiting task is cancelled (`drop(cx)` by the last waiter), an undecided
+//   combinator cancels every child and asks the driver to drain it (`drop()` returns true) until
+//   they have unwound; a decided one keeps its decision, which the cancelled task receives.
 // - No child error is dropped. The first error decides, and the same object is rethrown. Other
 //   errors (not `CancelledError`) that surface before every child has finished — a finally block
 //   that threw while being cancelled, a sibling that failed in the same instant, before it could
