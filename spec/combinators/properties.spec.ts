@@ -86,8 +86,8 @@ class InlineLeaf extends Op<number> {
     if (this.leaf.fail) throw new LeafError(this.id);
     return Poll.ready(this.id);
   }
-  drop(): void {
-    this.inner?.drop?.();
+  drop(cx: Context): void {
+    this.inner?.drop?.(cx); // the inner sleep was polled with the same cx: remove that registration
     if (clock.rootReturned) this.rec.late++;
     this.rec.ends++;
   }
