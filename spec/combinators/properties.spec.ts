@@ -87,7 +87,7 @@ class InlineLeaf extends Op<number> {
     return Poll.ready(this.id);
   }
   drop(cx: Context): void {
-    this.inner?.drop?.(cx); // the inner sleep was polled with the same cx: remove that registration
+    this.inner?.drop?.(cx);
     if (clock.rootReturned) this.rec.late++;
     this.rec.ends++;
   }

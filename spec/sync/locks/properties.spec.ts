@@ -31,7 +31,7 @@ class Granted<T> extends Op<T> {
     return p;
   }
   drop(): boolean | void {
-    return this.inner.drop?.(this.cx); // the inner future was polled with our own context
+    return this.inner.drop?.(this.cx); // the inner future was polled with our context
   }
 }
 
