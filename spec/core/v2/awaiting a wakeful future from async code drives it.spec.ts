@@ -11,6 +11,10 @@
 // TimeoutError` was false across copies.
 
 import { expect } from "chai";
+import { buildSync } from "esbuild";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as A from "../../../lib/index";
 import { runFixture } from "./helpers";
@@ -102,6 +106,39 @@ describe("Core v2 · case 8: awaiting a wakeful future from async code drives it
       expect(new B.DeadlockError([], 0)).to.be.instanceOf(A.DeadlockError);
       expect(new A.ChannelClosedError()).to.be.instanceOf(B.ChannelClosedError);
       expect(new A.TimeoutError(1)).to.not.be.instanceOf(B.CancelledError); // a brand per class, not one for all
+    });
+
+    it("works with an ES module bundle and a CommonJS bundle loaded in one process", async function () {
+      this.timeout(60_000);
+      const dir = mkdtempSync(join(tmpdir(), "wakeful-two-copies-"));
+      try {
+        for (const format of ["esm", "cjs"] as const) {
+          buildSync({
+            entryPoints: [join(__dirname, "../../../lib/index.ts")],
+            bundle: true,
+            format,
+            platform: "neutral",
+            target: "es2022",
+            outfile: join(dir, format === "esm" ? "wakeful.mjs" : "wakeful.cjs"),
+            logLevel: "silent",
+          });
+        }
+        const stdout = await new Promise<string>((resolve, reject) =>
+          execFile(process.execPath, [join(__dirname, "fixtures/two-copies.mjs"), dir], { encoding: "utf8", timeout: 30_000 }, (error, out, err) =>
+            error === null ? resolve(out) : reject(new Error(`the fixture failed: ${err || error.message}`)),
+          ),
+        );
+        expect(JSON.parse(stdout)).to.deep.equal({
+          distinct: true,
+          cjsFuturesInEsmTask: 42,
+          esmFuturesInCjsTask: "esm",
+          timeoutAcrossCopies: { esm: true, cjs: true },
+          awaitOtherCopysFuture: "undefined",
+          errorsAcross: [true, true, true, true],
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("joins a handle of one copy's runtime from a task of the other", async () => {
