@@ -1,7 +1,7 @@
 // Shared doubles for the combinator specs: a worker that logs when it finishes, unwinds and
 // cleans up (optionally after a delay), and a way to run a body on a fresh virtual clock.
 
-import { Runtime, sleep } from "../../lib/index";
+import { Runtime, shield, sleep } from "../../lib/index";
 import type { Operation, RuntimeOptions } from "../../lib/index";
 
 /** An error that names the worker that threw it. */
@@ -14,7 +14,7 @@ export interface WorkerPlan {
   ms: number;
   /** Throw a Boom instead of returning the name. */
   fail?: boolean;
-  /** Sleep this long inside the finally block (asynchronous cleanup). */
+  /** Sleep this long inside the finally block (asynchronous cleanup, shielded so a cancelled worker still waits). */
   cleanupMs?: number;
   /** Throw this from the finally block. */
   cleanupError?: unknown;
@@ -30,7 +30,7 @@ export function* worker(log: string[], name: string, plan: WorkerPlan) {
   } finally {
     log.push(`${name} finally`);
     if (plan.cleanupMs !== undefined) {
-      yield* sleep(plan.cleanupMs);
+      yield* shield(sleep(plan.cleanupMs)); // a cancelled task cannot wait unless shielded (rule 8)
       log.push(`${name} cleaned`);
     }
     if (plan.cleanupError !== undefined) throw plan.cleanupError;

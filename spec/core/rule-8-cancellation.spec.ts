@@ -1,9 +1,10 @@
 // Driver rule 8: cancellation is sticky. An aborted task unwinds every frame; a finally block may
-// yield, and when it completes the frames around it keep unwinding: code after an aborted
-// `yield*` never runs. A finally that throws replaces the cancellation with its error.
+// wait only inside shield() (any other yield of a cancelled task ends it), and when the shield
+// completes the frames around it keep unwinding: code after an aborted `yield*` never runs. A
+// finally that throws replaces the cancellation with its error.
 
 import { expect } from "chai";
-import { CancelledError, Op, Poll, call, pending, pollFn, sleep, spawn } from "../../lib/index";
+import { CancelledError, Op, Poll, call, pending, pollFn, shield, sleep, spawn } from "../../lib/index";
 import type { Context, JoinHandle, Operation } from "../../lib/index";
 import { Gate, stepAll, virtual } from "./helpers";
 
@@ -30,7 +31,7 @@ describe("rule 8: cancellation is sticky", () => {
         try {
           yield* A;
         } finally {
-          yield* sleep(5); // asynchronous cleanup
+          yield* shield(sleep(5)); // asynchronous cleanup; a cancelled task cannot wait unless shielded (rule 8)
           log.push("inner cleaned");
         }
       }
@@ -63,7 +64,7 @@ describe("rule 8: cancellation is sticky", () => {
           else yield* level(n - 1);
           log.push(`after ${n}`);
         } finally {
-          yield* sleep(1);
+          yield* shield(sleep(1)); // a cancelled task cannot wait unless shielded (rule 8)
           log.push(`finally ${n}`);
         }
       }
@@ -87,7 +88,7 @@ describe("rule 8: cancellation is sticky", () => {
         try {
           yield* A;
         } finally {
-          yield* sleep(5);
+          yield* shield(sleep(5)); // a cancelled task cannot wait unless shielded (rule 8)
           log.push("inner cleaned");
         }
       }
@@ -115,7 +116,7 @@ describe("rule 8: cancellation is sticky", () => {
         try {
           yield* pending();
         } finally {
-          yield* sleep(1);
+          yield* shield(sleep(1)); // a cancelled task cannot wait unless shielded (rule 8)
           log.push("leaf");
         }
       }
@@ -132,7 +133,7 @@ describe("rule 8: cancellation is sticky", () => {
           yield* call(viaYield);
           log.push("after outer call");
         } finally {
-          yield* sleep(1);
+          yield* shield(sleep(1)); // a cancelled task cannot wait unless shielded (rule 8)
           log.push("top");
         }
       }
@@ -153,7 +154,7 @@ describe("rule 8: cancellation is sticky", () => {
         try {
           yield* pending();
         } finally {
-          yield* sleep(1);
+          yield* shield(sleep(1)); // a cancelled task cannot wait unless shielded (rule 8)
           throw cleanup; // eslint-disable-line no-unsafe-finally
         }
       });
@@ -220,7 +221,7 @@ describe("rule 8: cancellation is sticky", () => {
           throw e;
         } finally {
           finallies++;
-          yield* sleep(3);
+          yield* shield(sleep(3)); // a cancelled task cannot wait unless shielded (rule 8)
         }
       });
       rt.step();
@@ -305,7 +306,7 @@ describe("rule 8: cancellation is sticky", () => {
   });
 
   describe("a task that swallows its CancelledError", () => {
-    it("still ends cancelled, and its joiners get a CancelledError", () => {
+    it("still ends cancelled at its next yield, and its joiners get a CancelledError", () => {
       const rt = virtual();
       const log: string[] = [];
       const h = rt.spawn(function* () {
@@ -314,7 +315,7 @@ describe("rule 8: cancellation is sticky", () => {
         } catch {
           log.push("swallowed");
         }
-        yield* sleep(2); // keeps going after the swallow
+        yield* sleep(2); // the next yield after the swallow ends the task (rule 8)
         log.push("went on");
         return "a value that must not be delivered";
       });
@@ -323,7 +324,7 @@ describe("rule 8: cancellation is sticky", () => {
       rt.step();
       h.abort();
       rt.runSync();
-      expect(log).to.deep.equal(["swallowed", "went on"]);
+      expect(log).to.deep.equal(["swallowed"]);
       expect(a.error).to.be.instanceOf(CancelledError);
       expect(b.error).to.equal(a.error);
       expect(a.value).to.equal(undefined);
@@ -475,7 +476,7 @@ describe("rule 8: cancellation is sticky", () => {
           try {
             yield* pending();
           } finally {
-            yield* sleep(i % 3);
+            yield* shield(sleep(i % 3)); // a cancelled task cannot wait unless shielded (rule 8)
             done.push(i);
           }
         }),

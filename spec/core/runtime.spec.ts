@@ -2,7 +2,7 @@
 // functions spawn() and current(); what each refuses, and what happens when they are misused.
 
 import { expect } from "chai";
-import { DeadlockError, Runtime, current, pending, run, runSync, sleep, spawn, yieldNow } from "../../lib/index";
+import { DeadlockError, Runtime, current, pending, run, runSync, shield, sleep, spawn, yieldNow } from "../../lib/index";
 import { Gate, rejection, thrown, virtual } from "./helpers";
 
 describe("runtime: driving tasks", () => {
@@ -152,7 +152,7 @@ describe("runtime: driving tasks", () => {
           try {
             yield* pending();
           } finally {
-            yield* sleep(2);
+            yield* shield(sleep(2)); // a cancelled task cannot wait unless shielded (rule 8)
             log.push("cleaned");
           }
         });

@@ -1,8 +1,8 @@
 // rt.shutdown(): cancel every task. Their finally blocks run: what is ready runs at once, and
-// cleanup that waits finishes during the next run()/runSync().
+// shielded cleanup that waits finishes during the next run()/runSync().
 
 import { expect } from "chai";
-import { Runtime, pending, sleep } from "../../lib/index";
+import { Runtime, pending, shield, sleep } from "../../lib/index";
 import { stepAll, virtual } from "./helpers";
 
 describe("shutdown", () => {
@@ -25,14 +25,14 @@ describe("shutdown", () => {
     expect(rt.metrics.live).to.equal(0);
   });
 
-  it("finishes cleanup that waits during the next runSync()", () => {
+  it("finishes shielded cleanup that waits during the next runSync()", () => {
     const rt = virtual();
     const log: string[] = [];
     rt.spawn(function* () {
       try {
         yield* pending();
       } finally {
-        yield* sleep(7);
+        yield* shield(sleep(7)); // a cancelled task cannot wait unless shielded (rule 8)
         log.push("slow cleanup done");
       }
     });

@@ -3,7 +3,7 @@
 // way no timer is left armed.
 
 import { expect } from "chai";
-import { CancelledError, TimeoutError, now, pending, runSync, sleep, timeout } from "../../lib/index";
+import { CancelledError, TimeoutError, now, pending, runSync, shield, sleep, timeout } from "../../lib/index";
 import type { JoinHandle, Operation } from "../../lib/index";
 import { Gate, virtual } from "./helpers";
 
@@ -25,7 +25,7 @@ describe("time: timeout", () => {
     return h.then((r) => expect(r).to.deep.equal(["in time", 10]));
   });
 
-  it("throws TimeoutError only after the body's finally blocks ran, even when they yield", () => {
+  it("throws TimeoutError only after the body's finally blocks ran, even when they wait in a shield", () => {
     const log: string[] = [];
     const err = runSync(function* () {
       try {
@@ -34,7 +34,7 @@ describe("time: timeout", () => {
             yield* sleep(1000);
             log.push("never");
           } finally {
-            yield* sleep(5);
+            yield* shield(sleep(5)); // a cancelled task cannot wait unless shielded (rule 8)
             log.push(`body cleaned up at ${now()}`);
           }
         });
@@ -175,7 +175,7 @@ describe("time: timeout", () => {
           try {
             yield* pending();
           } finally {
-            yield* sleep(3);
+            yield* shield(sleep(3)); // a cancelled task cannot wait unless shielded (rule 8)
             log.push(`body cleaned at ${now()}`);
           }
         });
@@ -214,7 +214,7 @@ describe("time: timeout", () => {
             try {
               yield* sleep(50);
             } finally {
-              yield* sleep(10);
+              yield* shield(sleep(10)); // a cancelled task cannot wait unless shielded (rule 8)
               log.push(`inner finally at ${now()}`);
             }
           }),
@@ -236,7 +236,7 @@ describe("time: timeout", () => {
           try {
             yield* pending();
           } finally {
-            yield* sleep(10); // still unwinding at t=7
+            yield* shield(sleep(10)); // still unwinding at t=7; a cancelled task cannot wait unless shielded (rule 8)
             log.push(`body cleaned at ${now()}`);
           }
         });
