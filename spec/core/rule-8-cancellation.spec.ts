@@ -349,7 +349,7 @@ describe("rule 8: cancellation is sticky", () => {
       expect(gate.polls).to.equal(1); // not polled again after the abort
     });
 
-    it("keeps polling a future whose drop() asks to drain, and throws CancelledError only once it is ready", () => {
+    it("keeps polling a future whose drop() asks to drain; a Ready it settles with was decided before the cancellation: delivered, then CancelledError at the next yield", () => {
       const rt = virtual();
       const log: string[] = [];
       class Draining extends Op<string> {
@@ -359,7 +359,7 @@ describe("rule 8: cancellation is sticky", () => {
           this.polls++;
           if (this.dropped && this.polls >= 4) {
             log.push("drained");
-            return Poll.ready("discarded");
+            return Poll.ready("decided");
           }
           if (this.dropped) cx.waker.wake();
           return Poll.pending;
@@ -374,19 +374,51 @@ describe("rule 8: cancellation is sticky", () => {
       let seen: unknown;
       const h = rt.spawn(function* () {
         try {
-          yield* fut;
+          log.push(`got ${yield* fut}`);
+          yield* sleep(1); // the next yield: the cancellation arrives here
+          log.push("never");
         } catch (e) {
           seen = e;
-          log.push("cancelled at the yield");
+          log.push("cancelled at the next yield");
           throw e;
         }
       });
       rt.step();
       h.abort();
       rt.runSync();
-      expect(log).to.deep.equal(["drop", "drained", "cancelled at the yield"]);
+      expect(log).to.deep.equal(["drop", "drained", "got decided", "cancelled at the next yield"]);
       expect(fut.polls).to.equal(4);
       expect(seen).to.be.instanceOf(CancelledError);
+    });
+
+    it("throws CancelledError at the yield when the drained future settles by throwing CancelledError (nothing was decided)", () => {
+      const rt = virtual();
+      let polls = 0;
+      const fut = pollFn<string>((cx) => {
+        polls++;
+        if (polls === 1) return Poll.pending;
+        if (polls < 3) {
+          cx.waker.wake();
+          return Poll.pending;
+        }
+        throw new CancelledError("nothing decided");
+      });
+      (fut as unknown as { drop(): boolean }).drop = () => true;
+      let seen: unknown;
+      const h = rt.spawn(function* () {
+        try {
+          yield* fut;
+        } catch (e) {
+          seen = e;
+          throw e;
+        }
+      });
+      rt.step();
+      h.abort();
+      rt.runSync();
+      expect(polls).to.equal(3);
+      expect(seen).to.be.instanceOf(CancelledError);
+      expect((seen as Error).message).to.match(/task #1 was cancelled/); // the task's own error, not the future's
     });
 
     it("throws a draining future's own error (not a CancelledError) into the task instead", () => {
