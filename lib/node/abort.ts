@@ -28,9 +28,8 @@ class AbortOp extends HostOp<never> {
 
   poll(cx: Context): Poll<never> {
     if (this.signal.aborted) {
-      this.stopListening();
-      this.release();
-      throw this.signal.reason;
+      this.undo();
+      throw this.signal.reason; // to every waiter, at every poll: an aborted signal stays aborted
     }
     if (!this.listening) {
       this.listening = true;
@@ -40,13 +39,8 @@ class AbortOp extends HostOp<never> {
     return Poll.pending;
   }
 
-  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
-  drop(cx: Context): void {
-    if (this.leave(cx)) this.undo();
-  }
-
-  /** Stop waiting: undo what the polls arranged. */
-  private undo(): void {
+  /** Stop listening (the last waiter left, or the signal aborted). */
+  protected override undo(): void {
     this.stopListening();
     this.release();
   }

@@ -286,7 +286,6 @@ class BlockingOp<T> extends HostOp<T> {
   private done = false;
   private ok = false;
   private outcome: unknown = undefined;
-  private finished = false;
 
   constructor(
     private readonly pool: BlockingPool,
@@ -298,17 +297,15 @@ class BlockingOp<T> extends HostOp<T> {
   }
 
   poll(cx: Context): Poll<T> {
-    if (this.finished) throw new Error(`${this.describe()} was polled again after it completed`);
+    if (this.hasOutcome) return this.serve(cx.waker);
     if (this.job === undefined && !this.done) {
       const args = this.args as unknown[];
       this.args = undefined;
       this.job = this.pool.submit(this as BlockingOp<unknown>, this.module, this.exportName, args);
     }
     if (this.done) {
-      this.finished = true;
       this.release();
-      if (this.ok) return Poll.ready(this.outcome as T);
-      throw this.outcome;
+      return this.ok ? this.decide(cx.waker, Poll.ready(this.outcome as T)) : this.decide(cx.waker, undefined, this.outcome);
     }
     this.park(cx);
     return Poll.pending;
@@ -322,13 +319,8 @@ class BlockingOp<T> extends HostOp<T> {
     this.wakeFromHost();
   }
 
-  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
-  drop(cx: Context): void {
-    if (this.leave(cx)) this.undo();
-  }
-
-  /** Stop waiting: undo what the polls arranged. */
-  private undo(): void {
+  /** Every waiter left before the outcome: a job still queued or running is abandoned. */
+  protected override undo(): void {
     this.release();
     if (this.job !== undefined && !this.done) this.pool.abandon(this.job);
   }

@@ -35,15 +35,8 @@ function isEmitter(source: Source): source is EmitterLike {
   return typeof s.on === "function" && (typeof s.off === "function" || typeof s.removeListener === "function");
 }
 
-const WAITING = 0;
-const FIRED = 1;
-const FAILED = 2;
-const DONE = 3;
-
-/** The next `name` event of one source. */
+/** The next `name` event of one source: decided by the event (or the emitter's "error"), the same for every waiter. */
 class EventOp<T> extends HostOp<T> {
-  private state = WAITING;
-  private outcome: unknown = undefined;
   private subscribed = false;
 
   constructor(
@@ -55,46 +48,26 @@ class EventOp<T> extends HostOp<T> {
   }
 
   private readonly onEvent = (...args: unknown[]): void => {
-    if (this.state !== WAITING) return;
-    this.state = FIRED;
-    this.outcome = this.allArgs ? args : args[0];
-    this.unsubscribe();
-    this.wakeFromHost();
+    if (this.hasOutcome) return;
+    this.undo(); // nothing to take back any more: the event is the outcome
+    this.settle(Poll.ready((this.allArgs ? args : args[0]) as T));
   };
 
   private readonly onError = (error: unknown): void => {
-    if (this.state !== WAITING) return;
-    this.state = FAILED;
-    this.outcome = error;
-    this.unsubscribe();
-    this.wakeFromHost();
+    if (this.hasOutcome) return;
+    this.undo();
+    this.fail(error);
   };
 
   poll(cx: Context): Poll<T> {
-    const state = this.state;
-    if (state === FIRED) {
-      this.state = DONE;
-      this.release();
-      return Poll.ready(this.outcome as T);
-    }
-    if (state === FAILED) {
-      this.state = DONE;
-      this.release();
-      throw this.outcome;
-    }
-    if (state === DONE) throw new Error(`${this.describe()} was polled again after it completed: call fromEvent() for each event`);
+    if (this.hasOutcome) return this.serve(cx.waker);
     if (!this.subscribed) this.subscribe();
     this.park(cx);
     return Poll.pending;
   }
 
-  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
-  drop(cx: Context): void {
-    if (this.leave(cx)) this.undo();
-  }
-
-  /** Stop waiting: undo what the polls arranged. */
-  private undo(): void {
+  /** Stop listening (the last waiter left, or the event came). */
+  protected override undo(): void {
     this.unsubscribe();
     this.release();
   }

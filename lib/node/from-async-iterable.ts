@@ -135,28 +135,24 @@ class IterRecvOp<T> extends HostOp<T | undefined> {
   }
 
   poll(cx: Context): Poll<T | undefined> {
+    if (this.hasOutcome) return this.serve(cx.waker);
     let v: T | undefined | null;
     try {
       v = this.source.take(this);
     } catch (error) {
       this.undo();
-      throw error;
+      return this.decide(cx.waker, undefined, error);
     }
     if (v === null) {
       this.park(cx);
       return Poll.pending;
     }
     this.undo();
-    return Poll.ready(v);
+    return this.decide(cx.waker, Poll.ready(v));
   }
 
-  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
-  drop(cx: Context): void {
-    if (this.leave(cx)) this.undo();
-  }
-
-  /** Stop waiting: undo what the polls arranged. */
-  private undo(): void {
+  /** Leave the source's list of waiting recvs (taken, failed, or the last waiter left). */
+  protected override undo(): void {
     this.source.forget(this);
     this.release();
   }
@@ -168,52 +164,34 @@ class IterRecvOp<T> extends HostOp<T | undefined> {
 
 class CloseOp extends HostOp<void> {
   private started = false;
-  private settled = false;
-  private failed = false;
-  private failure: unknown = undefined;
 
   constructor(private readonly source: AsyncIterableReceiver<unknown>) {
     super();
   }
 
   poll(cx: Context): Poll<void> {
+    if (this.hasOutcome) return this.serve(cx.waker);
     if (!this.started) {
       this.started = true;
       const p = this.source.finish();
-      if (p === undefined || typeof p.then !== "function") return READY_VOID;
+      if (p === undefined || typeof p.then !== "function") return this.decide(cx.waker, READY_VOID);
       p.then(
-        () => this.settle(false, undefined),
-        (error) => this.settle(true, error),
+        () => {
+          this.release();
+          this.settle(READY_VOID);
+        },
+        (error) => {
+          this.release();
+          this.fail(error);
+        },
       );
-    }
-    if (this.settled) {
-      this.release();
-      if (this.failed) throw this.failure;
-      return READY_VOID;
     }
     this.park(cx);
     return Poll.pending;
   }
 
-  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
-  drop(cx: Context): void {
-    if (this.leave(cx)) this.undo();
-  }
-
-  /** Stop waiting: undo what the polls arranged. */
-  private undo(): void {
-    this.release();
-  }
-
   describe(): string {
     return `close ${this.source.label}`;
-  }
-
-  private settle(failed: boolean, failure: unknown): void {
-    this.settled = true;
-    this.failed = failed;
-    this.failure = failure;
-    this.wakeFromHost();
   }
 }
 

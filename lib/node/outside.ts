@@ -1,63 +1,68 @@
 // Waits for something outside the runtime (a socket event, a worker's reply, an emitter): the
 // one place lib/node arranges wake-ups from host callbacks. Invariant: while a future waits
 // it is counted once in its runtime's `pendingExternal` (so a virtual clock does not call the
-// wait a deadlock), and the count is given back exactly once: when it is woken, or dropped.
+// wait a deadlock), and the count is given back exactly once: when it is woken, completes, or
+// its last waiter is dropped.
 
 import type { Driver } from "../driver";
 import { findDriver } from "../current";
-import type { Context, Waker } from "../waker";
-import { Op } from "../poll";
-import { register, unregister, wakeAll, waiterCount, type Waiting } from "../waiting";
+import type { Context } from "../waker";
+import { SharedFuture, wakeEach } from "../sync/shared-future";
 
 /**
- * Base of every lib/node future: a future whose wake-up comes from a host callback. It holds
- * the waker to call and the runtime that counts the wait (one object per future, not two: a
+ * Base of every lib/node future: a future whose wake-up comes from a host callback, shared by
+ * any number of waiters (lib/sync's SharedFuture: every waiter is woken and receives the one
+ * outcome). It also holds the runtime that counts the wait (one object per future, not two: a
  * socket read is on the hot path). Subclasses call `park(cx)` before returning Pending,
- * `wakeFromHost()` from the host event, and `release()` when ready, thrown or dropped.
+ * `wakeFromHost()` from the host event, `release()` when the wait is over, decide the outcome
+ * in a poll (`decide`) or from the host (`settle`, `fail`), and override `undo()` with what the
+ * last waiter's drop must take back.
  */
-export abstract class HostOp<T> extends Op<T> implements HostWaiter, Waiting {
-  w0: Waker | undefined = undefined;
-  ws: Waker[] | undefined = undefined;
-  private counted: Driver | undefined = undefined;
+export abstract class HostOp<T> extends SharedFuture<T> implements HostWaiter {
+  // Assigned in the constructor, not initialized where declared: see SharedFuture (speed).
+  private declare counted: Driver | undefined;
+
+  constructor() {
+    super();
+    this.counted = undefined;
+  }
 
   /**
    * Register the waiter polling with `cx` (every waiter is woken by the host event) and count
    * the wait on its runtime, once. Polled by hand outside any task, nothing is counted.
    */
   protected park(cx: Context): void {
-    register(this, cx.waker);
+    this.wait(cx.waker);
     if (this.counted === undefined) {
       this.counted = findDriver(cx);
       this.counted?.countExternal(1);
     }
   }
 
-  /** The waiter that polled with `cx` left; true when nobody waits any more (then undo the wait). */
-  protected leave(cx: Context): boolean {
-    unregister(this, cx.waker);
-    if (waiterCount(this) > 0) return false;
-    this.release();
-    return true;
-  }
-
   /**
-   * Called from the host event: stop counting the wait, then wake the waiting task. The count
+   * Called from the host event: stop counting the wait, then wake every waiting task. The count
    * goes first, so a runtime that looks for a deadlock after this wake sees a ready task, not
-   * outside work. A spurious wake is fine: the next poll parks (and counts) again.
+   * outside work. The waiters stay registered until one collects the outcome: a drop of the
+   * last one before that still undoes the wait. A spurious wake is fine: the next poll parks
+   * (and counts) again.
    */
   wakeFromHost(): void {
-    this.uncount();
-    wakeAll(this);
+    this.release();
+    wakeEach(this);
   }
 
-  /** Forget the waiters and give back the count (ready, thrown or dropped). Idempotent. */
+  /** The waiter that polled with `cx` is gone; the last one to go (before an outcome) undoes the wait. */
+  drop(cx: Context): void {
+    if (this.leave(cx.waker)) this.undo();
+  }
+
+  /** What the last waiter's drop takes back; at least the count (subclasses add theirs). */
+  protected undo(): void {
+    this.release();
+  }
+
+  /** Give back the count (ready, thrown, woken or dropped). Idempotent. */
   protected release(): void {
-    this.w0 = undefined;
-    this.ws = undefined;
-    this.uncount();
-  }
-
-  private uncount(): void {
     const d = this.counted;
     if (d !== undefined) {
       this.counted = undefined;

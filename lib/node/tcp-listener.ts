@@ -149,12 +149,13 @@ class AcceptOp extends HostOp<TcpStream> {
   }
 
   poll(cx: Context): Poll<TcpStream> {
+    if (this.hasOutcome) return this.serve(cx.waker);
     let conn: TcpStream | null;
     try {
       conn = this.listener.take();
     } catch (error) {
       this.undo();
-      throw error;
+      return this.decide(cx.waker, undefined, error);
     }
     if (conn === null) {
       this.listener.waitAccept(this);
@@ -162,16 +163,11 @@ class AcceptOp extends HostOp<TcpStream> {
       return Poll.pending;
     }
     this.undo();
-    return Poll.ready(conn);
+    return this.decide(cx.waker, Poll.ready(conn));
   }
 
-  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
-  drop(cx: Context): void {
-    if (this.leave(cx)) this.undo();
-  }
-
-  /** Stop waiting: undo what the polls arranged. */
-  private undo(): void {
+  /** Leave the listener's acceptors (accepted, failed, or the last waiter left). */
+  protected override undo(): void {
     this.listener.stopAccept(this);
     this.release();
   }
@@ -197,7 +193,8 @@ class BindOp extends HostOp<TcpListener> {
   }
 
   poll(cx: Context): Poll<TcpListener> {
-    if (this.handedOver) throw new Error(`${this.describe()} was polled again after it completed`);
+    if (this.hasOutcome) return this.serve(cx.waker);
+    if (this.handedOver) throw new Error(`${this.describe()} was cancelled (all its waiters left) and its server closed: call bind() again`);
     if (this.server === undefined) {
       const server = net.createServer();
       this.server = server;
@@ -217,24 +214,19 @@ class BindOp extends HostOp<TcpListener> {
       this.handedOver = true;
       this.release();
       this.server.close();
-      throw this.failure;
+      return this.decide(cx.waker, undefined, this.failure);
     }
     if (this.listener !== undefined) {
       this.handedOver = true;
       this.release();
-      return Poll.ready(this.listener);
+      return this.decide(cx.waker, Poll.ready(this.listener));
     }
     this.park(cx);
     return Poll.pending;
   }
 
-  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
-  drop(cx: Context): void {
-    if (this.leave(cx)) this.undo();
-  }
-
-  /** Stop waiting: undo what the polls arranged. */
-  private undo(): void {
+  /** Every waiter left before the listener was handed over: close what nobody will receive. */
+  protected override undo(): void {
     this.release();
     // Cancelled while binding: nobody else holds this server.
     if (this.server !== undefined && !this.handedOver) {

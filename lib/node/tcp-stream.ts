@@ -229,51 +229,38 @@ export class TcpStream {
   }
 }
 
-/** One `read()`: takes a chunk in its own poll, never before. */
+/** One `read()`: takes a chunk in a poll, never before; every waiter of one read gets that chunk. */
 class ReadOp extends HostOp<Uint8Array | undefined> {
-  private done = false;
-
   constructor(private readonly stream: TcpStream) {
     super();
   }
 
   poll(cx: Context): Poll<Uint8Array | undefined> {
-    if (this.done) throw new Error(`${this.describe()} was polled again after it completed: call read() for each chunk`);
+    if (this.hasOutcome) return this.serve(cx.waker);
     let chunk: Uint8Array | undefined | null;
     try {
       chunk = this.stream.takeChunk();
     } catch (error) {
-      this.finish();
-      throw error;
+      this.undo();
+      return this.decide(cx.waker, undefined, error);
     }
     if (chunk === null) {
       this.stream.waitRead(this);
       this.park(cx);
       return Poll.pending;
     }
-    this.finish();
-    return Poll.ready(chunk);
+    this.undo();
+    return this.decide(cx.waker, Poll.ready(chunk));
   }
 
-  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
-  drop(cx: Context): void {
-    if (this.leave(cx)) this.undo();
-  }
-
-  /** Stop waiting: undo what the polls arranged. */
-  private undo(): void {
+  /** Leave the stream's readers (read, failed, or the last waiter left). */
+  protected override undo(): void {
     this.stream.stopRead(this);
     this.release();
   }
 
   describe(): string {
     return `read on ${this.stream.label}`;
-  }
-
-  private finish(): void {
-    this.done = true;
-    this.stream.stopRead(this);
-    this.release();
   }
 }
 
@@ -283,7 +270,7 @@ const WRITE_DONE = 2;
 
 /** One `write()`: hands the bytes over in its first poll, then waits for `drain` if told to. */
 class WriteOp extends HostOp<void> {
-  private state = WRITE_NEW;
+  private phase = WRITE_NEW;
 
   constructor(
     private readonly stream: TcpStream,
@@ -293,49 +280,43 @@ class WriteOp extends HostOp<void> {
   }
 
   poll(cx: Context): Poll<void> {
+    if (this.hasOutcome) return this.serve(cx.waker);
     const stream = this.stream;
+    let done = false;
     try {
-      if (this.state === WRITE_NEW) {
+      if (this.phase === WRITE_NEW) {
         stream.checkWritable();
         const bytes = this.bytes as Uint8Array | string;
         this.bytes = undefined; // the socket owns them now
-        this.state = WRITE_DRAINING;
-        if (stream.socket.write(bytes)) return this.finish();
-      } else if (this.state === WRITE_DONE) {
-        throw new Error(`${this.describe()} was polled again after it completed: call write() for each message`);
-      }
-      if (!stream.needsDrain()) return this.finish();
+        this.phase = WRITE_DRAINING;
+        done = stream.socket.write(bytes) || !stream.needsDrain();
+      } else done = !stream.needsDrain();
     } catch (error) {
-      this.state = WRITE_DONE;
-      stream.stopDrain(this);
-      this.release();
-      throw error;
+      this.finish();
+      return this.decide(cx.waker, undefined, error);
+    }
+    if (done) {
+      this.finish();
+      return this.decide(cx.waker, READY_VOID);
     }
     stream.waitDrain(this);
     this.park(cx);
     return Poll.pending;
   }
 
-  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
-  drop(cx: Context): void {
-    if (this.leave(cx)) this.undo();
-  }
-
-  /** Stop waiting: undo what the polls arranged. */
-  private undo(): void {
+  /** Leave the stream's writers waiting for drain (done, failed, or the last waiter left). */
+  protected override undo(): void {
     this.stream.stopDrain(this);
     this.release();
   }
 
   describe(): string {
-    return this.state === WRITE_DRAINING ? `write on ${this.stream.label} (waiting for the socket to drain)` : `write on ${this.stream.label}`;
+    return this.phase === WRITE_DRAINING ? `write on ${this.stream.label} (waiting for the socket to drain)` : `write on ${this.stream.label}`;
   }
 
-  private finish(): Poll<void> {
-    this.state = WRITE_DONE;
-    this.stream.stopDrain(this);
-    this.release();
-    return READY_VOID;
+  private finish(): void {
+    this.phase = WRITE_DONE;
+    this.undo();
   }
 }
 
@@ -354,7 +335,8 @@ class ConnectOp extends HostOp<TcpStream> {
   }
 
   poll(cx: Context): Poll<TcpStream> {
-    if (this.handedOver) throw new Error(`${this.describe()} was polled again after it completed`);
+    if (this.hasOutcome) return this.serve(cx.waker);
+    if (this.handedOver) throw new Error(`${this.describe()} was cancelled (all its waiters left) and its socket destroyed: call connect() again`);
     if (this.socket === undefined) {
       const socket = net.connect({ port: this.port, host: this.host });
       this.socket = socket;
@@ -371,28 +353,25 @@ class ConnectOp extends HostOp<TcpStream> {
       this.release();
       this.handedOver = true;
       this.socket.destroy();
-      throw this.failure;
+      return this.decide(cx.waker, undefined, this.failure);
     }
     if (this.connected) {
       this.release();
       this.handedOver = true;
       this.socket.removeAllListeners("error");
-      return Poll.ready(new TcpStream(this.socket));
+      return this.decide(cx.waker, Poll.ready(new TcpStream(this.socket)));
     }
     this.park(cx);
     return Poll.pending;
   }
 
-  /** The waiter that polled with `cx` left; the last one to leave undoes the wait. */
-  drop(cx: Context): void {
-    if (this.leave(cx)) this.undo();
-  }
-
-  /** Stop waiting: undo what the polls arranged. */
-  private undo(): void {
+  /** Every waiter left before the stream was handed over: the socket is nobody's, so it goes. */
+  protected override undo(): void {
     this.release();
-    // Cancelled while connecting: the socket is ours alone, so it goes with us.
-    if (this.socket !== undefined && !this.handedOver) this.socket.destroy();
+    if (this.socket !== undefined && !this.handedOver) {
+      this.handedOver = true;
+      this.socket.destroy();
+    }
   }
 
   describe(): string {

@@ -5,9 +5,9 @@
 // a slow receiver never holds back the sender or the other receivers.
 
 import { ChannelClosedError } from "../errors";
-import { Op, Poll } from "../poll";
-import type { Context, Waker } from "../waker";
+import { type Op, Poll } from "../poll";
 import { checkCapacity, checkMessage, checkName } from "./channel-core";
+import { Rechecked, wakeParked } from "./shared-future";
 import { DISPOSE } from "./waiters";
 
 /**
@@ -38,7 +38,7 @@ class BroadcastCore<T> {
   openSenders = 1;
   openReceivers = 1;
   /** recv futures parked until the next message (or the end); all are woken by a send. */
-  readonly waiting = new Set<RecvOp<T>>();
+  readonly waiting = new Set<Rechecked<T | undefined>>();
 
   constructor(
     readonly capacity: number,
@@ -53,45 +53,23 @@ class BroadcastCore<T> {
   get oldest(): number {
     return Math.max(0, this.sent - this.capacity);
   }
-
-  wakeAll(only?: BroadcastReceiver<T>): void {
-    for (const op of this.waiting) {
-      if (only !== undefined && op.receiver !== only) continue;
-      this.waiting.delete(op);
-      op.wake();
-    }
-  }
 }
 
-/** The future of one broadcast `recv`. Moves its receiver's cursor only when it returns. */
-class RecvOp<T> extends Op<T | undefined> {
-  private waker: Waker | undefined = undefined;
+/**
+ * The future of one broadcast `recv`. Moves its receiver's cursor only when it returns; several
+ * tasks awaiting one recv move it once, and each gets that message.
+ */
+class RecvOp<T> extends Rechecked<T | undefined, BroadcastReceiver<T>> {
   constructor(
     private readonly core: BroadcastCore<T>,
-    readonly receiver: BroadcastReceiver<T>,
+    receiver: BroadcastReceiver<T>,
   ) {
-    super();
+    super(core.waiting, receiver);
   }
 
-  poll(cx: Context): Poll<T | undefined> {
-    const core = this.core;
-    core.waiting.delete(this); // back in below if it has to wait again
+  protected attempt(): Poll<T | undefined> | undefined {
     const r = this.receiver.take("recv");
-    if (r !== NOTHING) return Poll.ready(r as T | undefined);
-    this.waker = cx.waker;
-    core.waiting.add(this);
-    return Poll.pending;
-  }
-
-  wake(): void {
-    const w = this.waker;
-    this.waker = undefined;
-    if (w !== undefined) w.wake();
-  }
-
-  drop(): void {
-    this.core.waiting.delete(this);
-    this.waker = undefined;
+    return r === NOTHING ? undefined : Poll.ready(r as T | undefined);
   }
 
   describe(): string {
@@ -147,7 +125,7 @@ export class BroadcastSender<T> {
     if (core.openReceivers === 0) return 0;
     core.ring[core.sent % core.capacity] = value;
     core.sent++;
-    if (core.waiting.size > 0) core.wakeAll();
+    if (core.waiting.size > 0) wakeParked(core.waiting);
     return core.openReceivers;
   }
 
@@ -171,7 +149,7 @@ export class BroadcastSender<T> {
     this.handleClosed = true;
     const core = this.core;
     core.openSenders--;
-    if (core.openSenders === 0 && core.waiting.size > 0) core.wakeAll();
+    if (core.openSenders === 0 && core.waiting.size > 0) wakeParked(core.waiting);
   }
 
   /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
@@ -259,7 +237,7 @@ export class BroadcastReceiver<T> {
     const core = this.core;
     core.openReceivers--;
     if (core.openReceivers === 0) core.ring.fill(undefined); // nobody can read them any more: let them go
-    core.wakeAll(this);
+    wakeParked(core.waiting, this);
   }
 
   /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */

@@ -5,27 +5,13 @@
 
 import { describeValue } from "../poll";
 import { RingQueue } from "../queue";
-import type { Waker } from "../waker";
 
-// States of a send or recv future (a "waiter"). Only this file and the two op classes assign them.
-
-/** Not in a queue, holding nothing: the next poll tries afresh. Entered on creation and after drop(). */
-export const IDLE = 0;
-/** Parked in the channel's queue of senders or receivers; `waker` is set. Never holds a grant. */
-export const QUEUED = 1;
-/**
- * Woken and promised something not yet taken: a receiver, one buffered message (counted in
- * `reserved`); a sender, one free slot (counted in `granted`). Left at its next poll, which
- * takes the promise, or at drop(), which passes it to the next in line.
- */
-export const GRANTED = 2;
-/** Ready was returned (or an error thrown). Terminal. */
-export const DONE = 3;
-
-/** What the core needs from a waiting future: its state and the waker to call. */
+/** What the core needs from a waiting send or recv (a QueuedFuture): the two ways its wait ends. */
 export interface Waiter {
-  state: number;
-  waker: Waker | undefined;
+  /** Promised a message or a slot (counted in `reserved` or `granted`): every waiter is woken to collect it. */
+  granted(): void;
+  /** Nothing will come (the channel ended, or this send's handle or the receiver closed). */
+  end(): void;
 }
 
 /** A waiting send also carries the handle it was made by (closing that handle fails it). */
@@ -100,26 +86,18 @@ export class ChannelCore<T> {
   wakeReceivers(): void {
     const q = this.receivers;
     while (q.length > 0 && this.buffer.length > this.reserved) {
-      const w = q.shift() as Waiter;
-      w.state = GRANTED;
       this.reserved++;
-      (w.waker as Waker).wake();
+      (q.shift() as Waiter).granted();
     }
     if (q.length > 0 && this.buffer.length === 0 && this.done) {
-      while (q.length > 0) {
-        const w = q.shift() as Waiter;
-        w.state = IDLE; // its next poll finds the channel done and empty
-        (w.waker as Waker).wake();
-      }
+      while (q.length > 0) (q.shift() as Waiter).end();
     }
   }
 
   /** A slot opened while senders wait: promise it to the first. */
   grantSender(): void {
-    const w = this.senders.shift() as SendWaiter;
-    w.state = GRANTED;
     this.granted++;
-    (w.waker as Waker).wake();
+    (this.senders.shift() as SendWaiter).granted();
   }
 
   /** A GRANTED sender gives its slot back without using it: the next in line gets it (no hole). */
@@ -149,7 +127,7 @@ export class ChannelCore<T> {
     if (this.receivers.length > 0) this.wakeReceivers();
   }
 
-  /** Wake the parked sends made by `sender` (all when undefined): their next poll throws. Order of the rest is kept. */
+  /** Fail the parked sends made by `sender` (all when undefined). Order of the rest is kept. */
   private failSenders(sender: object | undefined): void {
     const q = this.senders;
     for (let n = q.length; n > 0; n--) {
@@ -158,8 +136,7 @@ export class ChannelCore<T> {
         q.push(w);
         continue;
       }
-      w.state = IDLE;
-      (w.waker as Waker).wake();
+      w.end();
     }
   }
 }

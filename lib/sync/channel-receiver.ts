@@ -1,12 +1,12 @@
 // The receiving half of an mpsc channel: the handle and the `recv` future.
-// A recv takes a message only in its own poll, straight from the buffer; until then a message
-// merely reserved for it stays in the buffer, so a cancelled recv takes nothing.
+// A recv takes a message only in a poll, straight from the buffer; until then a message merely
+// reserved for it stays in the buffer, so a recv whose waiters are all cancelled takes nothing.
 
 import { READY_VOID } from "../futures";
 import type { Future, Operation } from "../poll";
-import { Op, Poll } from "../poll";
-import type { Context, Waker } from "../waker";
-import { type ChannelCore, DONE, GRANTED, IDLE, QUEUED, type Waiter } from "./channel-core";
+import { type Op, Poll } from "../poll";
+import { type ChannelCore, type Waiter } from "./channel-core";
+import { GRANTED, QueuedFuture } from "./shared-future";
 import { DISPOSE } from "./waiters";
 
 /** `Poll.ready(undefined)`, shared: the end of a channel allocates nothing. */
@@ -14,56 +14,41 @@ const READY_END = READY_VOID as Poll<undefined>;
 
 /**
  * The future of one `recv`. Ready at once with a buffered message; otherwise it waits in
- * line (FIFO among receivers) until a message is reserved for it. Dropped while waiting it
- * leaves the line, or passes its reserved message to the next receiver.
+ * line (FIFO among receivers) until a message is reserved for it. Several tasks may await one
+ * recv: it takes one message, and each of them gets that message. When its last waiter is
+ * dropped it leaves the line, or passes its reserved message to the next receiver.
  */
-class RecvOp<T> extends Op<T | undefined> implements Waiter {
-  state = IDLE;
-  waker: Waker | undefined = undefined;
-
+class RecvOp<T> extends QueuedFuture<T | undefined> implements Waiter {
   constructor(private readonly core: ChannelCore<T>) {
     super();
   }
 
-  poll(cx: Context): Poll<T | undefined> {
+  protected tryNow(): Poll<T | undefined> | undefined {
     const core = this.core;
-    const state = this.state;
-    if (state === GRANTED) {
-      core.reserved--;
-      this.state = DONE;
-      this.waker = undefined;
-      return Poll.ready(core.take());
-    }
-    if (state === IDLE) {
-      if (core.hasFree()) {
-        this.state = DONE;
-        return Poll.ready(core.take());
-      }
-      if (core.done && core.buffer.length === 0) {
-        this.state = DONE;
-        return READY_END;
-      }
-      this.state = QUEUED;
-      this.waker = cx.waker;
-      core.receivers.push(this);
-      return Poll.pending;
-    }
-    if (state === QUEUED) {
-      this.waker = cx.waker; // a spurious poll, perhaps by another task's waker
-      return Poll.pending;
-    }
-    throw new Error(`${this.describe()} was polled again after it completed: call recv() for each message`);
+    if (core.hasFree()) return Poll.ready(core.take());
+    return core.done && core.buffer.length === 0 ? READY_END : undefined;
   }
 
-  drop(): void {
-    if (this.state === QUEUED) {
-      this.core.receivers.remove(this);
-      this.state = IDLE;
-    } else if (this.state === GRANTED) {
-      this.state = IDLE;
-      this.core.passReservation();
-    }
-    this.waker = undefined;
+  protected enqueue(): void {
+    this.core.receivers.push(this);
+  }
+
+  protected dequeue(): void {
+    this.core.receivers.remove(this);
+  }
+
+  protected collect(): Poll<T | undefined> {
+    this.core.reserved--;
+    return Poll.ready(this.core.take());
+  }
+
+  protected unclaimed(): void {
+    this.core.passReservation();
+  }
+
+  /** @internal The channel ended with nothing left for it. */
+  end(): void {
+    this.ended(READY_END);
   }
 
   describe(): string {

@@ -1,23 +1,22 @@
 // The sending half of an mpsc channel: a handle that may be cloned, and the `send` future.
 // A send either pushes its message into the buffer or leaves no trace: it holds the message
-// until it is polled with room (or a granted slot), so a cancelled send sends nothing.
+// until it is polled with room (or a granted slot), so a send whose waiters are all cancelled
+// sends nothing.
 
 import { ChannelClosedError } from "../errors";
 import { READY_VOID } from "../futures";
-import { Op, Poll } from "../poll";
-import type { Context, Waker } from "../waker";
-import { type ChannelCore, DONE, GRANTED, IDLE, QUEUED, type SendWaiter, checkMessage } from "./channel-core";
+import { type Op, Poll } from "../poll";
+import { type ChannelCore, type SendWaiter, checkMessage } from "./channel-core";
+import { GRANTED, QUEUED, QueuedFuture } from "./shared-future";
 import { DISPOSE } from "./waiters";
 
 /**
  * The future of one `send`. Ready on its first poll when the buffer has room; otherwise it
- * waits in line (FIFO) until a receiver frees a slot for it. Dropped while waiting, it leaves
- * the line, or passes a slot it was granted to the next sender.
+ * waits in line (FIFO) until a receiver frees a slot for it. Several tasks may await one send:
+ * the message goes in once, and each of them sees it sent (or the same error). When its last
+ * waiter is dropped it leaves the line, or passes a slot it was granted to the next sender.
  */
-class SendOp<T> extends Op<void> implements SendWaiter {
-  state = IDLE;
-  waker: Waker | undefined = undefined;
-
+class SendOp<T> extends QueuedFuture<void> implements SendWaiter {
   constructor(
     private readonly core: ChannelCore<T>,
     readonly sender: Sender<T>,
@@ -26,41 +25,35 @@ class SendOp<T> extends Op<void> implements SendWaiter {
     super();
   }
 
-  poll(cx: Context): Poll<void> {
-    const core = this.core;
-    const state = this.state;
-    if (state === IDLE) {
-      if (this.sender.closed) throw this.closedError();
-      if (core.hasRoom()) return this.complete();
-      this.state = QUEUED;
-      this.waker = cx.waker;
-      core.senders.push(this);
-      return Poll.pending;
-    }
-    if (state === GRANTED) {
-      if (this.sender.closed) {
-        core.passSlot();
-        throw this.closedError();
-      }
-      core.granted--; // the granted slot becomes this message's
-      return this.complete();
-    }
-    if (state === QUEUED) {
-      this.waker = cx.waker; // a spurious poll, perhaps by another task's waker
-      return Poll.pending;
-    }
-    throw new Error(`${this.describe()} was polled again after it completed: call send() for each message`);
+  protected tryNow(): Poll<void> | undefined {
+    if (this.sender.closed) throw this.closedError();
+    return this.core.hasRoom() ? this.complete() : undefined;
   }
 
-  drop(): void {
-    if (this.state === QUEUED) {
-      this.core.senders.remove(this);
-      this.state = IDLE;
-    } else if (this.state === GRANTED) {
-      this.state = IDLE;
+  protected enqueue(): void {
+    this.core.senders.push(this);
+  }
+
+  protected dequeue(): void {
+    this.core.senders.remove(this);
+  }
+
+  protected collect(): Poll<void> {
+    if (this.sender.closed) {
       this.core.passSlot();
+      throw this.closedError();
     }
-    this.waker = undefined;
+    this.core.granted--; // the granted slot becomes this message's
+    return this.complete();
+  }
+
+  protected unclaimed(): void {
+    this.core.passSlot();
+  }
+
+  /** @internal This send's handle or the receiver closed while it waited. */
+  end(): void {
+    this.ended(undefined, this.closedError());
   }
 
   describe(): string {
@@ -73,15 +66,12 @@ class SendOp<T> extends Op<void> implements SendWaiter {
   private complete(): Poll<void> {
     const value = this.value as T;
     this.value = undefined;
-    this.state = DONE;
-    this.waker = undefined;
     this.core.push(value);
     return READY_VOID;
   }
 
   private closedError(): ChannelClosedError {
     this.value = undefined;
-    this.state = DONE;
     return new ChannelClosedError(closedReason(this.core, this.sender));
   }
 }

@@ -3,7 +3,6 @@
 // sender closed without sending, or the receiver closed first); a settled cell never changes,
 // so every poll of the receiver after that sees the same outcome.
 
-import { currentTask } from "../current";
 import { ChannelClosedError } from "../errors";
 import { Op, Poll } from "../poll";
 import type { Context, Waker } from "../waker";

@@ -138,7 +138,7 @@ export abstract class PoolWaiter<G extends Held> extends Waiter<G> {
     protected readonly pool: PermitPool,
     readonly permits: number,
   ) {
-    super(pool.queue as unknown as WaiterQueue<Waiter<G>>);
+    super(pool.queue);
   }
 
   /** @internal Build the grant for `this.task`, once its permits were taken. */
@@ -158,7 +158,7 @@ export abstract class PoolWaiter<G extends Held> extends Waiter<G> {
 
   /** `; 2 waiting ahead` when others are in line before it, else "". */
   protected queuePosition(): string {
-    const k = this.pool.queue.ahead(this as unknown as PoolWaiter<Held>);
+    const k = this.pool.queue.ahead(this);
     return k > 0 ? `; ${k} waiting ahead` : "";
   }
 }

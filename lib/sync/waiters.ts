@@ -1,20 +1,16 @@
 // The waiter queue every lock and signal is built on: a FIFO of waiter futures, each standing for
-// one task parked until its primitive grants it something (permits, a lock, a notification).
-// Invariant: a waiter is in exactly one state — IDLE, QUEUED (linked here, holding a waker),
-// GRANTED (unlinked, holding its grant until its task sees Ready), CLOSED or DONE — and a waiter
-// dropped while QUEUED or GRANTED gives back exactly what it took: nothing, or its whole grant.
-//
-//   IDLE ──first poll──► begin() ready ─────────────────────────────────────► DONE
-//     │                  begin() pending ─► QUEUED ──grant()──► GRANTED ──poll──► DONE
-//     │                                       │  └──close()──► CLOSED ───poll (throws)──► DONE
-//     └─drop: nothing           drop: unlink, left()     drop: giveBack(grant)
+// the tasks parked on it until its primitive grants it something (permits, a lock, a notification).
+// A waiter is a QueuedFuture (shared-future.ts has its states): in the queue while its waiters
+// wait, GRANTED when the primitive serves it, and when its last waiter is dropped it gives back
+// exactly what it took (nothing, or its whole grant). Also the helpers every primitive shares:
+// ids and labels, argument checks, and the words of reports (who holds, who waits).
 //
 // FIFO fairness holds because only the primitive grants, always from the head (or, for
 // notifyLast, the tail), and a new waiter may bypass the queue only when the primitive says so.
 
 import { currentTask, type RunningTask } from "../current";
-import { Op, Poll, describeValue } from "../poll";
-import type { Context, Waker } from "../waker";
+import { Poll, describeValue } from "../poll";
+import { QUEUED, QueuedFuture } from "./shared-future";
 
 /**
  * `Symbol.dispose`, or a registered stand-in on hosts that lack it, so guards and permits
@@ -101,22 +97,15 @@ export function checkCount(what: string, n: unknown, min: number): number {
   return n;
 }
 
-/** Not yet polled: holds nothing, is in no queue. */
-const IDLE = 0;
-/** Linked into its queue with the waker of its task. Left by grant(), close(), or drop(). */
-const QUEUED = 1;
-/** Unlinked; `grant` holds what the primitive gave it and its task has been woken. Left by poll (Ready) or drop (giveBack). */
-const GRANTED = 2;
-/** Unlinked by close(); the next poll throws `error`. */
-const CLOSED = 3;
-/** Finished: Ready returned, an error thrown, or dropped. Terminal. */
-const DONE = 4;
-
 /**
- * One task's wait on a lock or signal: a future that a {@link WaiterQueue} serves in FIFO order.
+ * A wait on a lock or signal: a future that a {@link WaiterQueue} serves in FIFO order.
  * Subclasses say what the first poll may take at once (`begin`), what to do when a queued waiter
- * leaves (`left`), and how to return a grant nobody observed (`giveBack`). Cancel safety comes
- * from `drop()`, which the driver calls when the waiting task is aborted.
+ * leaves (`left`), and how to return a grant nobody observed (`giveBack`).
+ *
+ * Several tasks may wait on one such future: it takes one place in the queue, and every one of
+ * them receives what it is granted (the same guard, the same permit). Cancel safety comes from
+ * `drop(cx)`: when the last of its waiters is cancelled it leaves the queue, or hands on a grant
+ * none of them observed.
  *
  * ```ts
  * const fut = mutex.lock();              // a Waiter: nothing happens until polled
@@ -124,24 +113,23 @@ const DONE = 4;
  * ```
  * @public
  */
-export abstract class Waiter<T> extends Op<T> {
-  /** @internal One of IDLE, QUEUED, GRANTED, CLOSED, DONE. */
-  state = IDLE;
+export abstract class Waiter<T> extends QueuedFuture<T> {
+  // Assigned in the constructor, not initialized where declared: see SharedFuture (speed).
   /** @internal Neighbours in the queue while QUEUED. */
-  prevWaiter: Waiter<unknown> | undefined = undefined;
+  declare prevWaiter: Waiter<unknown> | undefined;
   /** @internal */
-  nextWaiter: Waiter<unknown> | undefined = undefined;
-  /** @internal The waker to call when granted; held only while QUEUED. */
-  waker: Waker | undefined = undefined;
-  /** @internal What it was granted (GRANTED), or the error it will throw (CLOSED). */
-  grant: T | undefined = undefined;
-  /** @internal */
-  error: unknown = undefined;
-  /** @internal The task that first polled it; undefined before that, or when polled outside any task. */
-  task: TaskRef | undefined = undefined;
+  declare nextWaiter: Waiter<unknown> | undefined;
+  /** @internal What it was granted, until a waiter collects it. */
+  declare grant: T | undefined;
+  /** @internal The task that first polled it (for reports); undefined before that, or when polled outside any task. */
+  declare task: TaskRef | undefined;
 
-  constructor(private readonly queue: WaiterQueue<Waiter<T>>) {
+  constructor(private readonly queue: WaiterQueue<Waiter<unknown>>) {
     super();
+    this.prevWaiter = undefined;
+    this.nextWaiter = undefined;
+    this.grant = undefined;
+    this.task = undefined;
   }
 
   /** The primitive this waiter waits on. */
@@ -168,56 +156,32 @@ export abstract class Waiter<T> extends Op<T> {
     void grant;
   }
 
-  poll(cx: Context): Poll<T> {
-    const s = this.state;
-    if (s === GRANTED) {
-      const grant = this.grant as T;
-      this.grant = undefined;
-      this.state = DONE;
-      return Poll.ready(grant);
-    }
-    if (s === QUEUED) {
-      const w = cx.waker;
-      if (!(this.waker as Waker).willWake(w)) this.waker = w;
-      return Poll.pending;
-    }
-    if (s === IDLE) {
-      this.task = runningTask();
-      this.state = DONE; // until begin() says otherwise: a begin() that throws ends this future
-      const p = this.begin();
-      if (p.ready) return p;
-      this.waker = cx.waker;
-      this.state = QUEUED;
-      this.queue.push(this);
-      return Poll.pending;
-    }
-    if (s === CLOSED) {
-      const error = this.error;
-      this.error = undefined;
-      this.state = DONE;
-      throw error;
-    }
-    throw new Error(`${this.describe()}: this future already completed; call the method again for another wait`);
+  protected tryNow(): Poll<T> | undefined {
+    this.task = runningTask();
+    const p = this.begin();
+    return p.ready ? p : undefined;
   }
 
-  /** Cancelled: leave the queue, or hand on a grant that was never observed. Takes nothing with it. */
-  drop(): void {
-    const s = this.state;
-    this.state = DONE;
-    if (s === QUEUED) {
-      this.queue.unlink(this);
-      this.waker = undefined;
-      this.left();
-    } else if (s === GRANTED) {
-      const grant = this.grant as T;
-      this.grant = undefined;
-      this.giveBack(grant);
-    } else if (s === CLOSED) {
-      this.error = undefined;
-    }
+  protected enqueue(): void {
+    this.queue.push(this);
   }
 
-  abstract describe(): string;
+  protected dequeue(): void {
+    this.queue.unlink(this);
+    this.left();
+  }
+
+  protected collect(): Poll<T> {
+    const grant = this.grant as T;
+    this.grant = undefined;
+    return Poll.ready(grant);
+  }
+
+  protected unclaimed(): void {
+    const grant = this.grant as T;
+    this.grant = undefined;
+    this.giveBack(grant);
+  }
 }
 
 /**
@@ -278,22 +242,15 @@ export class WaiterQueue<W extends Waiter<unknown>> {
   /** Serve the queued waiter `w` with `grant`: it leaves the queue and its task is woken. */
   grant<T>(w: W & Waiter<T>, grant: T): void {
     this.unlink(w);
-    w.state = GRANTED;
     w.grant = grant;
-    const waker = w.waker as Waker;
-    w.waker = undefined;
-    waker.wake();
+    w.granted();
   }
 
   /** Fail every queued waiter: each leaves the queue, is woken, and throws `error(w)` when polled. */
   close(error: (w: W) => unknown): void {
     for (let w = this.head; w !== undefined; w = this.head) {
       this.unlink(w);
-      w.state = CLOSED;
-      w.error = error(w);
-      const waker = w.waker as Waker;
-      w.waker = undefined;
-      waker.wake();
+      w.ended(undefined, error(w));
     }
   }
 
@@ -305,7 +262,7 @@ export class WaiterQueue<W extends Waiter<unknown>> {
   }
 
   /** How many queued waiters are ahead of `w` (−1 when `w` is not queued here). For reports. */
-  ahead(w: W): number {
+  ahead(w: Waiter<unknown>): number {
     let k = 0;
     for (let x = this.head; x !== undefined; x = x.nextWaiter as W | undefined, k++) if (x === w) return k;
     return -1;

@@ -1,13 +1,13 @@
 // watch(): a value that changes over time, observed by any number of receivers (tokio's watch).
 // Invariant: only the latest value is kept, with a version that grows by one per send; each
 // receiver remembers the version it last saw, moved only by its own borrowAndUpdate() or a
-// changed() that returns, so a changed() cancelled while it waits marks nothing seen.
+// changed() that returns, so a changed() whose waiters are all cancelled marks nothing seen.
 
 import { ChannelClosedError } from "../errors";
 import { READY_VOID } from "../futures";
-import { Op, Poll } from "../poll";
-import type { Context, Waker } from "../waker";
+import type { Op, Poll } from "../poll";
 import { checkName } from "./channel-core";
+import { Rechecked, wakeParked } from "./shared-future";
 import { DISPOSE } from "./waiters";
 
 let nextId = 1;
@@ -18,7 +18,7 @@ class WatchCore<T> {
   version = 0;
   senderClosed = false;
   openReceivers = 1;
-  readonly waiting = new Set<ChangedOp<T>>();
+  readonly waiting = new Set<Rechecked<void>>();
 
   constructor(
     public value: T,
@@ -28,45 +28,25 @@ class WatchCore<T> {
   get label(): string {
     return this.name === undefined ? `watch#${this.id}` : `watch#${this.id} "${this.name}"`;
   }
-
-  wakeAll(only?: WatchReceiver<T>): void {
-    for (const op of this.waiting) {
-      if (only !== undefined && op.receiver !== only) continue;
-      this.waiting.delete(op);
-      op.wake();
-    }
-  }
 }
 
-/** The future of one `changed()`: ready when a version newer than the receiver's last seen exists. */
-class ChangedOp<T> extends Op<void> {
-  private waker: Waker | undefined = undefined;
+/**
+ * The future of one `changed()`: ready when a version newer than the receiver's last seen
+ * exists. Several tasks may await one: the first poll that sees the change marks it seen,
+ * and every waiter returns.
+ */
+class ChangedOp<T> extends Rechecked<void, WatchReceiver<T>> {
   constructor(
     private readonly core: WatchCore<T>,
-    readonly receiver: WatchReceiver<T>,
+    receiver: WatchReceiver<T>,
   ) {
-    super();
+    super(core.waiting, receiver);
   }
 
-  poll(cx: Context): Poll<void> {
-    const core = this.core;
-    core.waiting.delete(this); // back in below if it has to wait again
+  protected attempt(): Poll<void> | undefined {
     if (this.receiver.markIfChanged()) return READY_VOID;
-    if (core.senderClosed) throw new ChannelClosedError(`changed on ${core.label}: the sender is closed`);
-    this.waker = cx.waker;
-    core.waiting.add(this);
-    return Poll.pending;
-  }
-
-  wake(): void {
-    const w = this.waker;
-    this.waker = undefined;
-    if (w !== undefined) w.wake();
-  }
-
-  drop(): void {
-    this.core.waiting.delete(this);
-    this.waker = undefined;
+    if (this.core.senderClosed) throw new ChannelClosedError(`changed on ${this.core.label}: the sender is closed`);
+    return undefined;
   }
 
   describe(): string {
@@ -111,7 +91,7 @@ export class WatchSender<T> {
     if (core.senderClosed) throw new ChannelClosedError(`send on ${core.label}: the sender is closed`);
     core.value = value;
     core.version++;
-    if (core.waiting.size > 0) core.wakeAll();
+    if (core.waiting.size > 0) wakeParked(core.waiting);
     return core.openReceivers > 0;
   }
 
@@ -131,7 +111,7 @@ export class WatchSender<T> {
     const core = this.core;
     if (core.senderClosed) return;
     core.senderClosed = true;
-    if (core.waiting.size > 0) core.wakeAll();
+    if (core.waiting.size > 0) wakeParked(core.waiting);
   }
 
   /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
@@ -218,7 +198,7 @@ export class WatchReceiver<T> {
     if (this.handleClosed) return;
     this.handleClosed = true;
     this.core.openReceivers--;
-    this.core.wakeAll(this);
+    wakeParked(this.core.waiting, this);
   }
 
   /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
