@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     new Promise<Outcome>((resolve) => {
       const go = () => {
         running++;
-        runOne(file).then((r) => {
+        void runOne(file).then((r) => {
           running--;
           queue.shift()?.();
           resolve(r);
@@ -155,4 +155,7 @@ async function main(): Promise<void> {
   process.exit(failed === 0 ? 0 : 1);
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
