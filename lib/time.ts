@@ -4,6 +4,7 @@
 
 import { CancelledError, TimeoutError } from "./errors";
 import type { JoinHandle } from "./handle";
+import { formatMs } from "./format-ms";
 import { READY_VOID } from "./futures";
 import type { Body, Future } from "./poll";
 import { Op, Poll, describeFuture, describeValue, isBody, isFuture } from "./poll";
@@ -96,8 +97,8 @@ class Sleep extends Timed<void> {
     this.leave(); // other tasks may still wait on this same sleep
   }
   describe(): string {
-    if (this.absolute) return `sleepUntil(${this.ms})`;
-    return Number.isNaN(this.deadline) ? `sleep(${this.ms})` : `sleep(${this.ms}) until t=${this.deadline}`;
+    if (this.absolute) return `sleepUntil(${formatMs(this.ms)})`;
+    return Number.isNaN(this.deadline) ? `sleep(${this.ms})` : `sleep(${this.ms}) until t=${formatMs(this.deadline)}`;
   }
 }
 
