@@ -40,8 +40,8 @@ class Bell implements Future<string> {
   }
 
   /** The waiter that polled with `cx` is gone: remove its registration, and only its. */
-  drop(cx: Context): void {
-    const i = this.waiters.findIndex((w) => w.willWake(cx.waker));
+  drop(cx?: Context): void {
+    const i = cx === undefined ? -1 : this.waiters.findIndex((w) => w.willWake(cx.waker));
     if (i !== -1) this.waiters.splice(i, 1);
   }
 
