@@ -5,7 +5,7 @@
 // `gen.return()` and `gen.throw(error)`. With nested generators (`yield*`) and a `finally`
 // that itself yields (asynchronous cleanup), they differ.
 //
-// Part 1 is the experiment on bare generators, no runtime: park at A, start
+// Part 1 is the experiment of NOTES.md §1 on bare generators, no runtime: park at A, start
 // cancelling, let the inner `finally` yield B, then resume. With `return()`, the outer
 // generator carries on after `yield* inner()` as if nothing happened: "after" runs. With a
 // thrown error, the unwinding resumes after the cleanup and "after" never runs.

@@ -1,7 +1,7 @@
 // The machinery every combinator shares: a set of children, each polled with its own waker,
 // and a ready list of the children that woke. Invariant: a child is on the ready list at most
 // once (its `queued` flag), and only children on it are polled, so a wake costs O(1) and a
-// poll costs O(children that woke): the design of Rust's FuturesUnordered (futures-util).
+// poll costs O(children that woke): the FuturesUnordered design (research/rust-runtimes.md §5).
 
 import type { JoinHandle } from "../handle";
 import type { Body, Future, Operation } from "../poll";
