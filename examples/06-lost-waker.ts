@@ -1,7 +1,7 @@
 // 06 · the lost waker: a Sleep that returns Pending without arranging a wake-up.
 //
 // `ForgetfulSleep` computes its deadline and returns Pending until the clock passes it, but it
-// never touches `cx.waker`. This is the bug of rio's Sleep (research/rust-runtimes.md §7): it
+// never touches `cx.waker`. This is the bug of the Sleep in rio, a small Rust runtime: it
 // worked while rio re-polled every pending task in a busy loop, and broke the day rio started
 // polling only woken tasks. A poll-based runtime polls a parked task again only when its waker
 // is woken; a future that keeps no waker can never be polled again.

@@ -2,6 +2,8 @@
 // carries a registered brand, so `instanceof` holds across two copies of the package loaded in
 // one process (an ESM and a CommonJS one) and across realms.
 
+import { formatMs } from "./format-ms";
+
 const BRAND = Symbol.for("wakeful.error");
 
 /** True when `value` is an error branded `name` (by any copy of wakeful). */
@@ -84,8 +86,3 @@ brand(CancelledError, "CancelledError");
 brand(TimeoutError, "TimeoutError");
 brand(DeadlockError, "DeadlockError");
 brand(ChannelClosedError, "ChannelClosedError");
-
-/** A time in ms as people read it: whole numbers as they are, others to two decimals (`3.99`, not `3.9881130000000553`). */
-export function formatMs(ms: number): string {
-  return Number.isInteger(ms) ? String(ms) : String(Math.round(ms * 100) / 100);
-}

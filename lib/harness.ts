@@ -5,7 +5,7 @@
 // shield ends its frame with return(). This is the only drain routine in the runtime.
 
 import { enterTask, leaveTask } from "./current";
-import { NEXT, RETURN, RETURNED, THREW, THROW, YIELDED, isShielded, resume, takeResult } from "./frames";
+import { NEXT, RETURN, RETURNED, THROW, YIELDED, isShielded, resume, takeResult } from "./frames";
 import type { Future, Poll } from "./poll";
 import { describeFuture, describeValue, isFuture, iteratorOf, readyOf } from "./poll";
 import { CANCEL_DELIVERED, CANCEL_DRAINING, CANCEL_NONE, label, type Task } from "./task";

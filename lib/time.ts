@@ -5,6 +5,7 @@
 
 import { driverOf } from "./current";
 import type { Driver } from "./driver";
+import { formatMs } from "./format-ms";
 import { READY_VOID } from "./futures";
 import { Op, Poll, describeValue } from "./poll";
 import type { TimerEntry } from "./timer";
@@ -88,8 +89,8 @@ class Sleep extends Timed<void> {
     return this.due(driver, this.deadline, cx) ? READY_VOID : Poll.pending;
   }
   describe(): string {
-    if (this.absolute) return `sleepUntil(${this.ms})`;
-    return Number.isNaN(this.deadline) ? `sleep(${this.ms})` : `sleep(${this.ms}) until t=${this.deadline}`;
+    if (this.absolute) return `sleepUntil(${formatMs(this.ms)})`;
+    return Number.isNaN(this.deadline) ? `sleep(${this.ms})` : `sleep(${this.ms}) until t=${formatMs(this.deadline)}`;
   }
 }
 

@@ -1,8 +1,8 @@
 // wakeful in a browser: bundle a small "spawn, sleep, race" program importing wakeful's main
 // entry point with esbuild (minified, for the browser), report its size minified and gzipped,
-// and run it in headless Chromium (Debian's /usr/bin/chromium through playwright-core),
-// printing what the program logged. The same program shape as the peers' bundle sizes in
-// shared/research/js-peers.md (Effection about 5.2 kB, Effect about 32 kB min+gzip).
+// and run it in headless Chromium (found by scripts/chromium.ts: WAKEFUL_CHROMIUM, or the one
+// inside @sparticuz/chromium; WAKEFUL_SKIP_BROWSER=1 skips the run), printing what the program
+// logged. The program has the shape used to compare bundle sizes with peers (docs/PERFORMANCE.md).
 //
 //   node scripts/browser-bundle.js              size, then run it in Chromium
 //   node scripts/browser-bundle.js --size-only  size only (npm run bundle-size)
@@ -16,8 +16,8 @@ const { buildSync } = require("esbuild");
 const root = path.join(__dirname, "..");
 const sizeOnly = process.argv.includes("--size-only");
 const json = process.argv.includes("--json");
-const CHROMIUM = process.env.WAKEFUL_CHROMIUM || "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+require("./register.js");
+const { browserSkipped, launchChromium } = require("./chromium.ts");
 
 /** The program: a child task sleeps while the main task races two sleepers; everything is logged. */
 const PROGRAM = `
@@ -60,9 +60,7 @@ function bundle() {
 
 /** Run the bundle in headless Chromium; resolves with the lines the program logged. */
 async function runInChromium(code) {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set WAKEFUL_CHROMIUM)`);
-  const { chromium } = require("playwright-core");
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -85,6 +83,11 @@ async function main() {
   const size = `wakeful "spawn, sleep, race" bundle: ${b.bytes.toLocaleString("en-US")} B minified, ${b.gzip.toLocaleString("en-US")} B min+gzip (esbuild, minify, gzip -9)`;
   if (sizeOnly) {
     console.log(json ? JSON.stringify({ bytes: b.bytes, gzip: b.gzip }) : size);
+    return;
+  }
+  const skipped = browserSkipped();
+  if (skipped !== undefined) {
+    console.log(json ? JSON.stringify({ bytes: b.bytes, gzip: b.gzip, skipped }) : `${size}\n(not run in Chromium: ${skipped})`);
     return;
   }
   const r = await runInChromium(b.code);

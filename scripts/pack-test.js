@@ -1,7 +1,10 @@
 // The package as a user gets it: build a copy of the sources, `npm pack` it, install the tarball
 // into a fresh project offline, and use every entry point (wakeful, wakeful/testing,
 // wakeful/trace, wakeful/node) from an ES module (.mjs) and from CommonJS (.cjs), running a
-// tiny program through each; then type-check a TypeScript consumer against the packed types.
+// tiny program through each, first without the optional peer fast-check; then type-check
+// TypeScript consumers against the packed types (CommonJS, and an ES module under nodenext that
+// combines scheduleArbitrary with fast-check, with Node 20's usual lib and no Node types), run
+// the ES one, and install a git clone as a folder (`npm i ../clone`, built by `prepare`).
 // It works on a copy in a temporary folder, so the checkout's own dist/ is never touched.
 //
 //   node scripts/pack-test.js [--keep]     (--keep leaves the temporary folder for a look)
@@ -51,7 +54,7 @@ function copy(rel) {
 // 1. A copy of what the build reads, with the checkout's node_modules linked in.
 step("copy the sources", () => {
   fs.mkdirSync(src, { recursive: true });
-  for (const rel of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "tsconfig.json", "tsconfig.build.json", "scripts/build.js", "lib"]) copy(rel);
+  for (const rel of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", ".gitignore", "tsconfig.json", "tsconfig.build.json", "scripts/build.js", "lib"]) copy(rel);
   fs.symlinkSync(path.join(root, "node_modules"), path.join(src, "node_modules"), "dir");
   return tmp;
 });
@@ -62,16 +65,24 @@ step("npm run build (in the copy)", () => {
 });
 let tarball;
 step("npm pack", () => {
-  const out = run("npm", ["pack", "--json", "--pack-destination", tmp], src);
+  // --ignore-scripts: the build above is what `prepare` would run again.
+  const out = run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", tmp], src);
   const info = JSON.parse(out)[0];
   tarball = path.join(tmp, info.filename);
   const files = info.files.map((f) => f.path);
-  for (const must of ["package.json", "LICENSE", "README.md", "CHANGELOG.md", "dist/cjs/index.js", "dist/esm/index.js", "dist/types/index.d.ts", "dist/cjs/node/index.js", "dist/esm/node/index.js", "dist/types/node/index.d.ts"]) {
+  for (const must of ["package.json", "LICENSE", "README.md", "CHANGELOG.md", "dist/cjs/index.js", "dist/esm/index.js", "dist/cjs/index.d.ts", "dist/esm/index.d.ts", "dist/cjs/node/index.js", "dist/esm/node/index.js", "dist/cjs/node/index.d.ts", "dist/esm/node/index.d.ts", "dist/esm/package.json", "dist/cjs/package.json"]) {
     if (!files.includes(must)) throw new Error(`the tarball lacks ${must}`);
   }
   const stray = files.filter((f) => /^(lib|spec|examples|bench|scripts)\//.test(f) || f.endsWith(".ts") && !f.endsWith(".d.ts"));
   if (stray.length) throw new Error(`the tarball holds files a user does not need: ${stray.slice(0, 5).join(", ")}`);
-  return `${info.filename}, ${files.length} files, ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked`;
+  // Stack traces and debuggers resolve through the maps: each one carries its sources.
+  const maps = files.filter((f) => f.endsWith(".js.map"));
+  const bare = maps.filter((f) => {
+    const map = JSON.parse(fs.readFileSync(path.join(src, f), "utf8"));
+    return !Array.isArray(map.sourcesContent) || map.sourcesContent.length !== map.sources.length || map.sourcesContent.some((c) => typeof c !== "string" || c === "");
+  });
+  if (maps.length === 0 || bare.length) throw new Error(`source maps without their sources inline: ${bare.slice(0, 5).join(", ") || "no maps at all"}`);
+  return `${info.filename}, ${files.length} files (${maps.length} source maps, sources inline), ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked`;
 });
 
 // 3. A fresh project that installs the tarball without the network (wakeful has no dependencies).
@@ -89,8 +100,28 @@ step("install the tarball into a fresh project (offline)", () => {
     return `npm install failed (${String(error.stderr || error.message).split("\n")[0]}); extracted the tarball into node_modules instead`;
   }
 });
+// fast-check is an optional peer: without it wakeful/testing loads and explores, and only
+// scheduleArbitrary() fails, with an error that names the package and the command to install it.
+const withoutPeer = `
+const out = [];
+const result = testing.explore((rt) => { rt.spawn(function* () {}); rt.spawn(function* () {}); }, { strategy: "dfs", runs: 4 });
+out.push(result.ok ? "explore works" : "explore failed");
+try { testing.scheduleArbitrary(); out.push("scheduleArbitrary() did not throw"); } catch (error) { out.push(error.message); }
+console.log(out.join(" | "));
+`;
+fs.writeFileSync(path.join(app, "nopeer.mjs"), `import * as testing from "wakeful/testing";\n${withoutPeer}`);
+fs.writeFileSync(path.join(app, "nopeer.cjs"), `const testing = require("wakeful/testing");\n${withoutPeer}`);
+for (const file of ["nopeer.mjs", "nopeer.cjs"]) {
+  step(`run ${file} without fast-check installed (wakeful/testing loads; scheduleArbitrary says what to install)`, () => {
+    if (fs.existsSync(path.join(app, "node_modules", "fast-check"))) return "skipped: npm installed fast-check from its cache";
+    const out = run(process.execPath, [file], app).trim();
+    if (!out.startsWith("explore works | ") || !out.includes("fast-check") || !out.includes("npm install --save-dev fast-check")) throw new Error(`${file} printed\n  ${out}`);
+    return out.split(" | ")[1].slice(0, 60) + "…";
+  });
+}
+
 // The optional peer (for wakeful/testing) and Node's types (for the TS check), as a user would
-// have them; npm may already have installed the peer from its cache.
+// have them.
 fs.mkdirSync(path.join(app, "node_modules", "@types"), { recursive: true });
 for (const dep of ["fast-check", "@types/node", "undici-types"]) {
   const from = path.join(root, "node_modules", dep);
@@ -171,7 +202,7 @@ step("ESM and CommonJS load the same API (every export of each entry point, by n
 });
 
 // 5. A TypeScript consumer type-checked against the packed declarations (through "exports").
-step("type-check a TypeScript consumer against the packed types", () => {
+step("type-check a CommonJS TypeScript consumer against the packed types (nodenext, lib es2023)", () => {
   fs.writeFileSync(
     path.join(app, "consumer.ts"),
     `import { runSync, sleep, spawn, channel, type JoinHandle, type Operation } from "wakeful";
@@ -208,11 +239,94 @@ void v; void r; void t; void server; void wrong;
   );
   fs.writeFileSync(
     path.join(app, "tsconfig.json"),
-    JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", types: ["node"], skipLibCheck: false }, files: ["consumer.ts"] }, null, 2),
+    JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2023"], types: ["node"], skipLibCheck: false }, files: ["consumer.ts"] }, null, 2),
   );
   run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], app);
   return "tsc --strict, moduleResolution nodenext, skipLibCheck off";
 });
 
+// 6. An ES module TypeScript consumer under nodenext: fast-check's arbitraries combined with
+// scheduleArbitrary() must type-check (the ESM declarations see fast-check's ESM types, as the
+// consumer's own code does), with Node 20's usual lib (es2023, no esnext.disposable) and no Node
+// types at all; then it is compiled and run.
+step("type-check and run an ES module TypeScript consumer (nodenext, lib es2023, fast-check + scheduleArbitrary)", () => {
+  fs.mkdirSync(path.join(app, "esm-ts"), { recursive: true });
+  fs.writeFileSync(
+    path.join(app, "esm-ts", "consumer.mts"),
+    `import * as fc from "fast-check";
+import { JoinSet, Mutex, sleep, yieldNow, type Runtime } from "wakeful";
+import { check, scheduleArbitrary, type Schedule } from "wakeful/testing";
+
+declare const console: { log(line: string): void }; // no Node types here, on purpose
+
+// Two tasks add to a total under a lock, whatever the schedule: the total is always n.
+function counters(n: number) {
+  return (rt: Runtime): void => {
+    const m = new Mutex(0);
+    for (let k = 0; k < n; k++) {
+      rt.spawn(function* () {
+        const g = yield* m.lock();
+        yield* yieldNow();
+        g.value += 1;
+        g.release();
+      });
+    }
+    rt.spawn(function* () {
+      yield* sleep(10);
+      const g = yield* m.lock();
+      if (g.value !== n) throw new Error(\`total \${g.value}, expected \${n}\`);
+      g.release();
+    });
+  };
+}
+let runs = 0;
+fc.assert(
+  fc.property(fc.integer({ min: 1, max: 4 }), scheduleArbitrary(), (n: number, schedule: Schedule) => {
+    runs++;
+    check(counters(n), { replay: schedule });
+  }),
+  { numRuns: 25, seed: 42 },
+);
+const set = new JoinSet<number>();
+set[Symbol.dispose]();
+console.log(\`held for \${runs} schedules\`);
+`,
+  );
+  fs.writeFileSync(
+    path.join(app, "esm-ts", "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2023"], types: [], skipLibCheck: false, outDir: "out" }, files: ["consumer.mts"] }, null, 2),
+  );
+  run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], path.join(app, "esm-ts"));
+  const out = run(process.execPath, [path.join("out", "consumer.mjs")], path.join(app, "esm-ts")).trim();
+  if (out !== "held for 25 schedules") throw new Error(`consumer.mjs printed\n  ${out}`);
+  return `tsc --strict, skipLibCheck off; ${out}`;
+});
+
+// 7. A git clone installed as a folder: \`prepare\` builds it (the clone has its dev tools, as
+// after \`npm ci\` there; here a link to this checkout's TypeScript and types stands in).
+step("npm i <git clone>: prepare builds the clone, and it runs from ESM and CommonJS", () => {
+  const git = (args, cwd) => run("git", ["-c", "user.name=pack-test", "-c", "user.email=pack-test@localhost", "-c", "init.defaultBranch=main", ...args], cwd);
+  fs.rmSync(path.join(src, "node_modules"));
+  fs.rmSync(path.join(src, "dist"), { recursive: true, force: true });
+  git(["init", "-q"], src);
+  git(["add", "-A"], src);
+  git(["commit", "-q", "-m", "sources"], src);
+  const clone = path.join(tmp, "clone");
+  git(["clone", "-q", src, clone], tmp);
+  fs.mkdirSync(path.join(clone, "node_modules", "@types"), { recursive: true });
+  for (const dep of ["typescript", "fast-check", "@types/node", "undici-types"]) fs.symlinkSync(path.join(root, "node_modules", dep), path.join(clone, "node_modules", dep), "dir");
+  const gitApp = path.join(tmp, "git-app");
+  fs.mkdirSync(gitApp);
+  fs.writeFileSync(path.join(gitApp, "package.json"), JSON.stringify({ name: "wakeful-git-consumer", version: "1.0.0", private: true }, null, 2));
+  run("npm", ["install", clone, "--offline", "--no-audit", "--no-fund", "--no-package-lock"], gitApp);
+  if (!fs.existsSync(path.join(gitApp, "node_modules", "wakeful", "dist", "esm", "index.js"))) throw new Error("the installed clone has no dist/: prepare did not build it");
+  for (const file of ["esm.mjs", "cjs.cjs"]) {
+    fs.copyFileSync(path.join(app, file), path.join(gitApp, file));
+    const out = run(process.execPath, [file], gitApp).trim();
+    if (out !== expected) throw new Error(`${file} printed\n  ${out}\nexpected\n  ${expected}`);
+  }
+  return "esm.mjs and cjs.cjs print the same as from the tarball";
+});
+
 if (keep) console.log(`kept ${tmp}`);
-console.log("pack-test: the packed package works from ESM, CommonJS and TypeScript");
+console.log("pack-test: the packed package works from ESM, CommonJS and TypeScript, and from a git clone");

@@ -1,10 +1,13 @@
 // Runs the examples. Every `examples/**/*.ts` with a sibling `.out` file is an example; helper
 // modules live in a `support/` folder. Modes:
-//   --check   run each, compare its stdout with the .out beside it (npm test)
-//   --demo    run each with a header saying what it shows (npm run demo)
-//   --update  rewrite the .out files from the current output (when authoring an example)
-// Extra arguments filter examples by substring of their path. Examples run in parallel (one per
-// core); the demo runs them in order, and ends with the trace export (it writes files to look at).
+//   --check        run each, compare its stdout with the .out beside it (npm test)
+//   --demo         run each; print what it shows (its header's first sentence) and the first
+//                  lines of its output, a screenful in all (npm run demo)
+//   --demo --full  run each in turn; print its whole header and its whole output
+//   --update       rewrite the .out files from the current output (when authoring an example)
+// Extra arguments filter examples by substring of their path (`npm run demo -- tutorial 05`).
+// Examples run in parallel (one per core), the full demo one at a time; output comes in order,
+// ending with the trace export (it writes files to look at).
 
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -14,6 +17,9 @@ import { join, relative } from "node:path";
 const root = join(__dirname, "..");
 const args = process.argv.slice(2);
 const mode = args.includes("--demo") ? "demo" : args.includes("--update") ? "update" : "check";
+const full = args.includes("--full");
+/** Lines of each example's output that the short demo shows. */
+const SHORT_LINES = 3;
 const filters = args.filter((a) => !a.startsWith("--"));
 
 function findExamples(dir: string): string[] {
@@ -37,6 +43,19 @@ function summary(file: string): string[] {
     lines.push(line.replace(/^\/\/ ?/, ""));
   }
   return lines;
+}
+
+/** The header's first sentence, without the example's own number or name in front. */
+function firstSentence(about: string[]): string {
+  const paragraph: string[] = [];
+  for (const line of about) {
+    if (line.trim() === "") break;
+    paragraph.push(line.trim());
+  }
+  const text = paragraph.join(" ");
+  const end = text.search(/\.(\s|$)/);
+  const sentence = (end === -1 ? text : text.slice(0, end)).replace(/^(tutorial )?[\w-]+ · /, "");
+  return sentence.length > 110 ? sentence.slice(0, 109) + "…" : sentence;
 }
 
 interface Outcome {
@@ -74,7 +93,7 @@ async function main(): Promise<void> {
   let failed = 0;
   let passed = 0;
   // Start every example up front, at most one per core at a time; report in order.
-  const slots = Math.max(1, mode === "demo" ? 1 : availableParallelism());
+  const slots = Math.max(1, mode === "demo" && full ? 1 : availableParallelism());
   const results: Promise<Outcome>[] = [];
   let running = 0;
   const queue: (() => void)[] = [];
@@ -82,7 +101,7 @@ async function main(): Promise<void> {
     new Promise<Outcome>((resolve) => {
       const go = () => {
         running++;
-        runOne(file).then((r) => {
+        void runOne(file).then((r) => {
           running--;
           queue.shift()?.();
           resolve(r);
@@ -107,6 +126,17 @@ async function main(): Promise<void> {
     if (about.length === 0) {
       console.error(`✗ ${rel}: opens with no // comment saying what it shows (the demo prints it)`);
       failed++;
+      continue;
+    }
+    if (mode === "demo" && !full) {
+      const lines = r.stdout.split("\n").filter((l) => l.trim() !== "");
+      console.log(`\n▶ ${rel}: ${firstSentence(about)}`);
+      for (const line of lines.slice(0, SHORT_LINES)) console.log(`    ${line.length > 100 ? line.slice(0, 99) + "…" : line}`);
+      if (lines.length > SHORT_LINES) console.log(`    … ${lines.length - SHORT_LINES} more line${lines.length - SHORT_LINES === 1 ? "" : "s"}`);
+      if (r.status !== 0) {
+        process.stdout.write(r.stderr);
+        failed++;
+      } else passed++;
       continue;
     }
     if (mode === "demo") {
@@ -151,8 +181,12 @@ async function main(): Promise<void> {
       if (r.stderr.trim() !== "") console.error(`  stderr:\n${r.stderr}`);
     }
   }
+  if (mode === "demo" && !full) console.log(`\nThe whole of each: npm run demo -- --full [filter], e.g. npm run demo -- --full 06-lost`);
   console.log(`\nexamples: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

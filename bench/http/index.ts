@@ -21,7 +21,6 @@ interface CannonResult {
   non2xx: number;
   "2xx": number;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require("autocannon") as (opts: Record<string, unknown>) => Promise<CannonResult>;
 
 const ROOT = path.resolve(__dirname, "../..");

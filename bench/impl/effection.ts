@@ -102,7 +102,7 @@ export const effection: Implementation = {
     timed(n, function* () {
       const q = createQueue<number, void>();
       const per = n / PRODUCERS_W6;
-      for (let p = 0; p < PRODUCERS_W6; p++) yield* spawn(() => producer(q, p * per, per));
+      for (let p = 0; p < PRODUCERS_W6; p++) void (yield* spawn(() => producer(q, p * per, per)));
       let sum = 0;
       for (let k = 0; k < n; k++) sum += (yield* q.next()).value as number;
       return sum;

@@ -168,4 +168,9 @@ async function onWakeful(): Promise<void> {
   console.log(`  ${order.join(" ")}`);
 }
 
-realClock().then(onWakeful);
+realClock()
+  .then(onWakeful)
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });

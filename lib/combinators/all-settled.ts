@@ -9,6 +9,8 @@ import { Combinator } from "./combinator";
 /** The outcome of one body, shaped like Promise.allSettled's. @public */
 export type Settled<T> = { readonly status: "fulfilled"; readonly value: T } | { readonly status: "rejected"; readonly reason: unknown };
 
+type AllSettledTakesOneArray = "allSettled() takes one array of bodies: allSettled([a, b])";
+
 /** The outcomes of a list of bodies: a tuple for a tuple, an array for an array. @public */
 export type SettledOf<B extends readonly unknown[]> = { -readonly [K in keyof B]: Settled<ValueOf<B[K]>> };
 
@@ -56,6 +58,9 @@ class AllSettled<T extends unknown[]> extends Combinator<T> {
  */
 export function allSettled<const B extends readonly Body<unknown>[] | []>(bodies: B): Op<SettledOf<B>>;
 export function allSettled<T>(bodies: Iterable<Body<T>>): Op<Settled<T>[]>;
-export function allSettled(bodies: Iterable<Body<unknown>>): Op<Settled<unknown>[]> {
+/** Not a form allSettled() accepts (it throws): declared so that the type error says what to write. */
+export function allSettled(first: Body<unknown>, ...wrongForm: [AllSettledTakesOneArray, ...AllSettledTakesOneArray[]]): never;
+export function allSettled(bodies: unknown, ...more: unknown[]): Op<Settled<unknown>[]> {
+  if (more.length > 0) throw new TypeError("allSettled() takes one array (or iterable) of bodies: allSettled([a, b]), not allSettled(a, b)");
   return new AllSettled(bodiesOf(bodies, "allSettled()"));
 }

@@ -41,6 +41,8 @@ export class All<T> extends Combinator<T> {
   }
 }
 
+type AllTakesOneArray = "all() takes one array of bodies: all([a, b]); join(a, b) takes separate arguments";
+
 /** The values of a list of bodies: a tuple for a tuple, an array for an array. @public */
 export type ValuesOf<B extends readonly unknown[]> = { -readonly [K in keyof B]: ValueOf<B[K]> };
 
@@ -58,6 +60,9 @@ export type ValuesOf<B extends readonly unknown[]> = { -readonly [K in keyof B]:
  */
 export function all<const B extends readonly Body<unknown>[] | []>(bodies: B): Op<ValuesOf<B>>;
 export function all<T>(bodies: Iterable<Body<T>>): Op<T[]>;
-export function all(bodies: Iterable<Body<unknown>>): Op<unknown[]> {
+/** Not a form all() accepts (it throws): declared so that the type error says what to write. */
+export function all(first: Body<unknown>, ...wrongForm: [AllTakesOneArray, ...AllTakesOneArray[]]): never;
+export function all(bodies: unknown, ...more: unknown[]): Op<unknown[]> {
+  if (more.length > 0) throw new TypeError("all() takes one array (or iterable) of bodies: all([a, b]), not all(a, b); join(a, b) takes separate arguments");
   return new All(bodiesOf(bodies, "all()"), "all()");
 }

@@ -16,7 +16,11 @@ import { checkBodies } from "./children";
  * ```
  * @public
  */
-export function join<const B extends readonly Body<unknown>[]>(...bodies: B): Op<ValuesOf<B>> {
+export function join<const B extends readonly Body<unknown>[]>(...bodies: B): Op<ValuesOf<B>>;
+/** Not a form join() accepts (it throws): declared so that the type error says what to write. */
+export function join(wrongForm: "join() takes the bodies as separate arguments: join(a, b); all([a, b]) takes an array"): never;
+export function join(...bodies: unknown[]): Op<unknown[]> {
+  if (bodies.length === 1 && Array.isArray(bodies[0])) throw new TypeError("join() takes the bodies as separate arguments: join(a, b), or all(array) for an array");
   checkBodies(bodies, "join()");
-  return new All<ValuesOf<B>>(bodies.slice(), "join()");
+  return new All<unknown[]>(bodies.slice() as Body<unknown>[], "join()");
 }

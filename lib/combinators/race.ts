@@ -48,8 +48,12 @@ class Race<T> extends Combinator<T> {
  * ```
  * @public
  */
-export function race<const B extends readonly Body<unknown>[]>(...bodies: B): Op<ValueOf<B[number]>> {
+export function race<const B extends readonly Body<unknown>[]>(...bodies: B): Op<ValueOf<B[number]>>;
+/** Not a form race() accepts (it throws): declared so that the type error says what to write. */
+export function race(wrongForm: "race() takes the bodies as separate arguments: race(a, b), or race(...array)"): never;
+export function race(...bodies: unknown[]): Op<unknown> {
+  if (bodies.length === 1 && Array.isArray(bodies[0])) throw new TypeError("race() takes the bodies as separate arguments: race(a, b), or race(...array) for an array");
   if (bodies.length === 0) throw new RangeError("race() needs at least one body: a race of none would never finish");
   checkBodies(bodies, "race()");
-  return new Race<ValueOf<B[number]>>(bodies.slice());
+  return new Race<unknown>(bodies.slice() as Body<unknown>[]);
 }

@@ -50,6 +50,9 @@ class Select<R> extends Combinator<R> {
  * @public
  */
 export function select<M extends Record<string, Body<unknown>>>(branches: M): Op<Selected<M>> {
+  if (Array.isArray(branches) || arguments.length > 1) {
+    throw new TypeError("select() takes one object of named branches: select({ a: bodyA, b: bodyB }); race(a, b) takes unnamed bodies");
+  }
   if (branches === null || typeof branches !== "object") {
     throw new TypeError(`select() needs an object of named bodies ({ key: body, … }), not ${describeValue(branches)}`);
   }

@@ -9,19 +9,19 @@ import { HostOp } from "./outside";
 /** A Node-style emitter: `on`/`off` (or `addListener`/`removeListener`). @public */
 export interface EmitterLike {
   /** Add a listener. */
-  on(name: string | symbol, listener: (...args: any[]) => void): unknown;
+  on(name: string | symbol, listener: (...args: unknown[]) => void): unknown;
   /** Remove a listener (used when present). */
-  off?(name: string | symbol, listener: (...args: any[]) => void): unknown;
+  off?(name: string | symbol, listener: (...args: unknown[]) => void): unknown;
   /** Remove a listener (used when `off` is missing). */
-  removeListener?(name: string | symbol, listener: (...args: any[]) => void): unknown;
+  removeListener?(name: string | symbol, listener: (...args: unknown[]) => void): unknown;
 }
 
 /** A DOM-style target: `addEventListener`/`removeEventListener` (AbortSignal, WebSocket, MessagePort…). @public */
 export interface EventTargetLike {
   /** Add a listener. */
-  addEventListener(name: string, listener: (event: any) => void): unknown;
+  addEventListener(name: string, listener: (event: unknown) => void): unknown;
   /** Remove a listener. */
-  removeEventListener(name: string, listener: (event: any) => void): unknown;
+  removeEventListener(name: string, listener: (event: unknown) => void): unknown;
 }
 
 type Source = EmitterLike | EventTargetLike;
@@ -97,7 +97,7 @@ class EventOp<T> extends HostOp<T> {
       source.removeEventListener(this.name as string, this.onEvent);
       return;
     }
-    const off = (typeof source.off === "function" ? source.off : source.removeListener) as (n: string | symbol, l: (...a: any[]) => void) => unknown;
+    const off = (typeof source.off === "function" ? source.off : source.removeListener) as (n: string | symbol, l: (...a: unknown[]) => void) => unknown;
     off.call(source, this.name, this.onEvent);
     if (this.name !== "error") off.call(source, "error", this.onError);
   }

@@ -5,7 +5,7 @@
 
 import { ChannelClosedError } from "../errors";
 import { Op, Poll } from "../poll";
-import type { Context, Waker } from "../waker";
+import type { Context } from "../waker";
 import { WakerSet } from "../waiting";
 import { checkName } from "./channel-core";
 import { DISPOSE } from "./waiters";

@@ -3,8 +3,9 @@
 // each value prints as a pasteable `replay("w1:…")`. Invariant: every generated value is a
 // valid Schedule (clamping makes any choice meaningful).
 
-import * as fc from "fast-check";
+import type * as fc from "fast-check";
 import { describeValue } from "../poll";
+import { fastCheck } from "./fast-check";
 import { encodeSchedule, type Schedule } from "./schedule";
 
 /** Options of {@link scheduleArbitrary}. @public */
@@ -31,13 +32,14 @@ export function scheduleArbitrary(options: ScheduleArbitraryOptions = {}): fc.Ar
   if (options === null || typeof options !== "object") throw new TypeError(`scheduleArbitrary() options must be an object, not ${describeValue(options)}`);
   const maxDecisions = whole("maxDecisions", options.maxDecisions, 64);
   const maxChoice = whole("maxChoice", options.maxChoice, 7);
+  const fc = fastCheck();
   return fc.array(fc.nat({ max: maxChoice }), { maxLength: maxDecisions }).map(toScheduleValue, fromScheduleValue);
 }
 
 /** A plain `{ choices }` object that prints as its replay call in fast-check reports. */
 function toScheduleValue(choices: number[]): Schedule {
   const schedule: Schedule = { choices };
-  Object.defineProperty(schedule, fc.toStringMethod, { value: () => `replay(${JSON.stringify(encodeSchedule(schedule))})`, enumerable: false });
+  Object.defineProperty(schedule, fastCheck().toStringMethod, { value: () => `replay(${JSON.stringify(encodeSchedule(schedule))})`, enumerable: false });
   return schedule;
 }
 

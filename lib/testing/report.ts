@@ -2,6 +2,7 @@
 // deviation from FIFO spelled out, deadlock analysis (wait-for cycle, lost wakers), and the
 // timeline. Invariant: the text depends only on the run, never on the host (no times, paths).
 
+import { formatMs } from "../format-ms";
 import type { DeadlockError, ParkedTaskInfo } from "../errors";
 import type { DecisionRecord } from "./recorder";
 import { deviations, showSchedule } from "./schedule";
@@ -59,7 +60,7 @@ export function explainDecisions(decisions: readonly DecisionRecord[]): string[]
     if (d.chosen === 0) continue;
     const ran = d.ready[d.chosen];
     const fifo = d.ready[0];
-    lines.push(`decision ${d.index} at t=${d.at}: ran ${who(ran)} instead of ${who(fifo)} (ready: ${d.ready.map(who).join(", ")})`);
+    lines.push(`decision ${d.index} at t=${formatMs(d.at)}: ran ${who(ran)} instead of ${who(fifo)} (ready: ${d.ready.map(who).join(", ")})`);
   }
   return lines;
 }

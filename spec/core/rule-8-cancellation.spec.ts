@@ -22,7 +22,7 @@ function joinFrom<T>(rt: ReturnType<typeof virtual>, h: JoinHandle<T>): { value?
 }
 
 describe("rule 8: cancellation is sticky", () => {
-  describe("through nested yield* (NOTES.md §1)", () => {
+  describe("through nested yield* (tutorial 07, part 1)", () => {
     it("runs the inner finally to the end, then the outer finally, and never the code after the yield*", () => {
       const rt = virtual();
       const log: string[] = [];

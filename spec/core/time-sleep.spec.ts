@@ -3,6 +3,7 @@
 
 import { expect } from "chai";
 import { Runtime, now, run, runSync, sleep, sleepUntil, spawn, yieldNow } from "../../lib/index";
+import { formatMs } from "../../lib/format-ms";
 import { virtual } from "./helpers";
 
 describe("time: sleep, sleepUntil and now", () => {
@@ -253,5 +254,25 @@ describe("time: sleep, sleepUntil and now", () => {
       expect(overLimit).to.equal(0);
       expect(arms).to.be.at.most(2);
     });
+  });
+});
+
+describe("time in descriptions", () => {
+  it("rounds a real clock's fractional deadline to three decimals: sleep(5) until t=3.988, not t=3.9881130000000553", () => {
+    expect(formatMs(3.9881130000000553)).to.equal("3.988");
+    expect(formatMs(5)).to.equal("5");
+    expect(formatMs(0.1 + 0.2)).to.equal("0.3");
+    expect((sleepUntil(1.23456) as unknown as { describe(): string }).describe()).to.equal("sleepUntil(1.235)");
+  });
+
+  it("a real-clock trace names the deadline with at most three decimals", async () => {
+    const rt = new Runtime({ trace: true });
+    rt.spawn(function* () {
+      yield* sleep(1);
+    });
+    await rt.run();
+    const polls = rt.trace.map((e) => e.detail ?? "").filter((d) => d.includes("until t="));
+    expect(polls).to.not.deep.equal([]);
+    for (const d of polls) expect(d).to.match(/until t=\d+(\.\d{1,3})?(\D|$)/);
   });
 });

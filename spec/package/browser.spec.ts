@@ -1,10 +1,12 @@
 // wakeful runs in a browser: scripts/browser-bundle.js bundles a "spawn, sleep, race" program
 // importing the main entry point (no Node API may leak into it), runs it in headless Chromium,
 // and reports the bundle's size; this spec checks the program's output and a size budget.
+// The browser is found by scripts/chromium.ts (WAKEFUL_SKIP_BROWSER=1 skips the run in it).
 
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { expect } from "chai";
+import { browserSkipped } from "../../scripts/chromium";
 
 interface BundleReport {
   bytes: number;
@@ -25,7 +27,12 @@ function bundleReport(...args: string[]): Promise<BundleReport> {
 describe("wakeful in a browser", function () {
   this.timeout(120_000);
 
-  it("runs a spawn, sleep and race program in headless Chromium: the loser is cancelled, the child finishes", async () => {
+  it("runs a spawn, sleep and race program in headless Chromium: the loser is cancelled, the child finishes", async function () {
+    const skipped = browserSkipped();
+    if (skipped !== undefined) {
+      console.log(`    (browser test skipped: ${skipped})`);
+      this.skip();
+    }
     const r = await bundleReport();
     expect(r.hasProcess, "the page must be a plain browser page, without Node's process").to.equal(false);
     expect(r.output).to.deep.equal(["the slow racer was cancelled", "race won by fast", "child slept 30 ms"]);

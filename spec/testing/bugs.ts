@@ -186,7 +186,9 @@ export const lockOrder: Bug = {
       const g1 = yield* first.lock();
       yield* yieldNow();
       const g2 = yield* second.lock();
-      from.id < to.id ? ((g1.value.balance -= amount), (g2.value.balance += amount)) : ((g2.value.balance -= amount), (g1.value.balance += amount));
+      const [payer, payee] = from.id < to.id ? [g1, g2] : [g2, g1];
+      payer.value.balance -= amount;
+      payee.value.balance += amount;
       g2.release();
       g1.release();
     }

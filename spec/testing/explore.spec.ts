@@ -257,12 +257,10 @@ describe("explore()", () => {
     it("fails a livelock with a StepLimitError naming the tasks that keep running", () => {
       const f = explore(
         (rt) => {
-          let turn = 0;
           for (const me of [0, 1]) {
             rt.spawn(function* () {
               for (;;) {
                 // Each politely hands the turn to the other: neither ever proceeds.
-                turn = 1 - me;
                 yield* yieldNow();
               }
             }, { name: `polite ${me}` });

@@ -1,19 +1,19 @@
-// The HTML timeline in a real browser: Debian's Chromium driven by playwright-core. The page is
+// The HTML timeline in a real browser: headless Chromium (found by scripts/chromium.ts, which
+// honours WAKEFUL_SKIP_BROWSER=1 and WAKEFUL_CHROMIUM) driven by playwright-core. The page is
 // served from a localhost server; the test fails on any console error, page error or request
 // that leaves the page, checks the lanes and the replay slider, and writes screenshots to
-// build/trace/. Without Chromium it fails with instructions, unless WAKEFUL_SKIP_BROWSER=1.
+// build/trace/.
 
 import { expect } from "chai";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { htmlTimeline } from "../../lib/trace/index";
+import { browserSkipped, launchChromium } from "../../scripts/chromium";
 import { richTrace } from "./support/programs";
 
-const CHROMIUM = process.env.WAKEFUL_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const OUT = join(__dirname, "..", "..", "build", "trace");
 
 describe("trace: htmlTimeline in a real browser", function () {
@@ -26,15 +26,10 @@ describe("trace: htmlTimeline in a real browser", function () {
   const html = htmlTimeline(richTrace(), { title: "richTrace: four tasks, timers, an abort and a failure" });
 
   before(async function () {
-    if (process.env.WAKEFUL_SKIP_BROWSER === "1") {
-      console.log("    (browser tests skipped: WAKEFUL_SKIP_BROWSER=1)");
+    const skipped = browserSkipped();
+    if (skipped !== undefined) {
+      console.log(`    (browser tests skipped: ${skipped})`);
       this.skip();
-    }
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `the HTML timeline is tested in Chromium, and there is none at ${CHROMIUM}: install it (apt-get install -y chromium), ` +
-          "point WAKEFUL_CHROMIUM at a Chromium binary, or set WAKEFUL_SKIP_BROWSER=1 to skip the browser tests",
-      );
     }
     mkdirSync(OUT, { recursive: true });
     writeFileSync(join(OUT, "timeline.html"), html);
@@ -49,7 +44,7 @@ describe("trace: htmlTimeline in a real browser", function () {
     });
     await new Promise<void>((resolve) => (server as Server).listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/timeline.html`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 640 } });
     page.on("console", (m) => {
       if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);

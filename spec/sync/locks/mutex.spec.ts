@@ -145,7 +145,7 @@ describe("Mutex", () => {
       const next = rt.spawn(function* () {
         yield* sleep(1);
         holder.abort();
-        using g = yield* m.lock();
+        using _guard = yield* m.lock();
         return rt.now();
       });
       rt.runSync();
