@@ -29,18 +29,17 @@ function run(task: Task): void {
   let left = host.budget;
   let mode: number;
   let arg: unknown = undefined;
-  if (task.fut !== undefined) {
-    mode = POLL;
-  } else if (!task.started) {
+  if (!task.started) {
     if (task.cancelTrack !== CANCEL_NONE) return task.finishUnstarted(); // aborted before it ever ran
-    const body = task.body;
-    task.body = undefined;
+    const body = task.start();
     try {
-      task.top = iteratorOf(body as NonNullable<typeof body>, "spawn()");
+      task.top = iteratorOf(body, "spawn()");
     } catch (error) {
       return task.finish(false, error);
     }
     mode = NEXT;
+  } else if (task.fut !== undefined) {
+    mode = POLL;
   } else {
     // A wake of a task with no future: only after a step was torn down by a host fault.
     mode = NEXT;

@@ -67,6 +67,11 @@ const JOINED = 1 << 2;
 const WAKER_READ = 1 << 3;
 /** The current future was polled by this task (so dropping it means something). */
 const POLLED = 1 << 4;
+/** The body was started: `fut` no longer holds it. */
+const STARTED = 1 << 5;
+/** Bits 6 and up: the depth of the outermost shield frame + 1 (0: none), see frames.ts. */
+const SHIELD_SHIFT = 6;
+const LOW_BITS = (1 << SHIELD_SHIFT) - 1;
 
 /** The id and name of a task, as schedulers and error handlers see it. @public */
 export interface TaskInfo {
@@ -98,17 +103,17 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   #state = SCHEDULED;
   /** The cancellation track and the boolean bits above. */
   private flags = CANCEL_NONE;
-  /** The body to start at the first step; undefined afterwards. */
-  body: Body<T> | undefined;
-  /** The future the generator is suspended on (rule 3: after a wake, poll this same one again). */
-  fut: Future<unknown> | undefined = undefined;
+  /**
+   * The future the generator is suspended on (rule 3: after a wake, poll this same one again);
+   * before the first step, the body to start (one field for both: a parked task stays small).
+   */
+  fut: Future<unknown> | Body<T> | undefined;
   /** The value (COMPLETED) or the error (FAILED, CANCELLED); while alive, its CancelledError once aborted. */
   result: unknown = undefined;
 
   // FrameStack (see frames.ts).
   top: Iterator<unknown, unknown, unknown> | undefined = undefined;
   below: Iterator<unknown, unknown, unknown>[] | undefined = undefined;
-  shieldAt = -1;
 
   // Waiting: whoever joins or watches this task (see waiting.ts).
   w0: Waker | undefined = undefined;
@@ -131,7 +136,7 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
     readonly owner: Task | undefined,
   ) {
     super();
-    this.body = body;
+    this.fut = body;
   }
 
   // ── Queries ──────────────────────────────────────────────────────────────────────────
@@ -145,7 +150,24 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   }
 
   get started(): boolean {
-    return this.body === undefined;
+    return (this.flags & STARTED) !== 0;
+  }
+
+  /** Take the body to start it (the first step). */
+  start(): Body<T> {
+    const body = this.fut as Body<T>;
+    this.fut = undefined;
+    this.flags |= STARTED;
+    return body;
+  }
+
+  /** The FrameStack's shield depth, kept in the flags word (see frames.ts). */
+  get shieldAt(): number {
+    return (this.flags >>> SHIELD_SHIFT) - 1;
+  }
+
+  set shieldAt(depth: number) {
+    this.flags = (this.flags & LOW_BITS) | ((depth + 1) << SHIELD_SHIFT);
   }
 
   get cancelTrack(): number {
@@ -175,7 +197,7 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   /** What the task is suspended on, in words. */
   waitsOn(): string {
     if (!this.started) return "nothing (not started)";
-    return describeFuture(this.fut);
+    return describeFuture(this.fut as Future<unknown> | undefined);
   }
 
   // ── Waker and Context ────────────────────────────────────────────────────────────────
@@ -299,7 +321,7 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
 
   /** Aborted before its first step: it never runs. */
   finishUnstarted(): void {
-    this.body = undefined;
+    this.start();
     this.end(CANCELLED, this.cancelledError());
   }
 
@@ -328,7 +350,6 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
     this.result = result;
     clear(this);
     this.fut = undefined;
-    this.body = undefined;
     this.host.finished(this);
     wakeAll(this); // joiners and watchers; wakes only enqueue, so completion never recurses
   }
