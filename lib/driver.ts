@@ -83,6 +83,7 @@ export class Driver implements TaskHost {
     this.budget = options.budget;
     this.sink = options.sink;
     this.onTaskError = options.onTaskError;
+    if (options.sink !== undefined) this.timers.record(options.sink, this.clock);
   }
 
   // ── Tasks ────────────────────────────────────────────────────────────────────────────
@@ -139,14 +140,14 @@ export class Driver implements TaskHost {
 
   // ── Tracing ──────────────────────────────────────────────────────────────────────────
 
-  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"]): void {
+  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], more?: Partial<TraceEvent>): void {
     const sink = this.sink;
     if (sink === undefined) return;
     const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { t: this.clock.now(), kind, task: task.id };
     if (task.name !== undefined) event.name = task.name;
     if (detail !== undefined) event.detail = detail;
     if (by !== undefined) event.by = by;
-    sink(event);
+    sink(more === undefined ? event : { ...event, ...more });
   }
 
   /** Who is causing a wake right now: the running task, a timer, or something outside. */
@@ -170,8 +171,7 @@ export class Driver implements TaskHost {
       const waker = e.waker as Waker;
       e.waker = undefined; // a fired entry must not keep its task alive
       this.timersFired++;
-      if (this.sink !== undefined && waker instanceof Task) this.emit("timer", waker, `deadline ${e.deadline}`, "timer");
-      waker.wake();
+      waker.wake(); // the heap recorded the fire
     }
     this.firingTimers = false;
     this.driving = wasDriving;
@@ -198,6 +198,7 @@ export class Driver implements TaskHost {
     if (this.scheduler === undefined || queue.length < 2) return queue.shift();
     const ready = queue.toArray();
     const k = clampChoice(this.scheduler.chooseTask(ready, this.clock.now()), ready.length);
+    if (this.sink !== undefined) this.emit("pick", ready[k] as Task, `scheduler chose ${k + 1} of ${ready.length} ready`, undefined, { queueIndex: k, ready: ready.length });
     return k === 0 ? queue.shift() : queue.removeAt(k);
   }
 
