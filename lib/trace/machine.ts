@@ -39,12 +39,14 @@ export interface ArmedTimer {
 
 /** The latest step: which task ran, why it was the one, what it polled, how it ended. @experimental */
 export interface StepInfo {
+  /** Steps counted from 1 in trace order. */
+  readonly n: number;
   readonly task: number;
   /** How it came off the queue: "head of the run queue (FIFO)" or the scheduler's choice. */
   readonly picked: string;
   /** Why it was in the queue (a QueuedTask's `why`). */
   readonly queued: string;
-  /** The future it polled last in this step, if any. */
+  /** The future it is polling (from a `poll` until its outcome); undefined between polls. */
   readonly polling: string | undefined;
   /** Where the task yielded that future ("file:line"), when the trace carries yield sites. */
   readonly site: string | undefined;
@@ -138,8 +140,12 @@ export class MachineReplay {
         this.lastFired = timerKey(e);
         this.disarm(e);
         break;
+      case "ready":
+      case "throw":
+        this.setStep({ polling: undefined, site: undefined });
+        break;
       default:
-        break; // ready, throw, pick (its task's step began above), and kinds from a newer core
+        break; // pick (its task's step began above), and kinds from a newer core
     }
   }
 
@@ -166,14 +172,15 @@ export class MachineReplay {
   private begin(runner: number, e: TraceEvent): void {
     const at = this.queue.findIndex((q) => q.task === runner);
     if (at < 0) return;
+    const head = (this.queue[0] as QueuedTask).task;
+    const ready = this.queue.length;
     const q = this.queue.splice(at, 1)[0] as QueuedTask;
     const picked =
-      e.kind === "pick" ? `${e.detail ?? "picked by the scheduler"} (queue position ${(e.queueIndex ?? at) + 1})`
-      : at === 0 ? "head of the run queue (FIFO)"
-      : `position ${at + 1} in the run queue`;
+      at === 0 ? (e.kind === "pick" ? "the scheduler's pick: the head of the run queue" : "head of the run queue (FIFO)")
+      : `${e.kind === "pick" ? "the scheduler's pick" : "a pick"}: position ${at + 1} of ${ready} in the run queue, over #${head}${this.names.has(head) ? ` ${this.names.get(head)}` : ""} at the head`;
     this.running = runner;
     this.notifiedBy = undefined;
-    this.step = { task: runner, picked, queued: q.why, polling: undefined, site: undefined, ended: undefined };
+    this.step = { n: (this.step?.n ?? 0) + 1, task: runner, picked, queued: q.why, polling: undefined, site: undefined, ended: undefined };
   }
 
   private end(id: number, how: string): void {

@@ -181,7 +181,7 @@ describe("trace: the machine rebuilt from events", () => {
     expect(chosen.some((e) => e.kind === "pick")).to.equal(true);
     const picks = machineStates(chosen)
       .map((s) => s.step?.picked ?? "")
-      .filter((p) => p.startsWith("scheduler chose"));
+      .filter((p) => p.startsWith("the scheduler's pick"));
     expect(picks.length).to.be.above(0);
   });
 

@@ -1,0 +1,194 @@
+// The machine panel of the HTML page: the driver's state after the current move (running task,
+// run queue head first, parked tasks, armed timers in firing order, the clock), drawn beside the
+// lanes and animated from move to move. The states come from MachineReplay, encoded compactly:
+// a string table, and a part that did not change since the previous move is stored as null.
+
+import type { TraceEvent } from "../events";
+import { formatTime } from "./lanes";
+import { MachineReplay, type MachineState, type StepInfo } from "./machine";
+import { machineLines } from "./machine-text";
+import type { Moves } from "./moves";
+import { escapeHtml } from "./svg";
+
+/** What the page's script needs to draw the panel at any move. */
+export interface PanelData {
+  /** Every text the states use, once. */
+  strings: string[];
+  /** Steps: [n, task, picked, queued, polling, site, ended] (strings as indices, -1 for none). */
+  steps: number[][];
+  /**
+   * After each move: [t, running (-1 none), step (-1 none), queue, parked, timers]; queue is
+   * [task, why]…, parked [task, on, wakeBy]…, timers [deadline, seq, task]…, flattened; null
+   * when the same as after the move before.
+   */
+  states: (string | number | number[] | null)[][];
+}
+
+/** The panel's data, and its text for the final state (what the page shows without its script). */
+export function machinePanel(list: readonly TraceEvent[], m: Moves): { data: PanelData; finalText: string } {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const str = (s: string | undefined): number => {
+    if (s === undefined) return -1;
+    let i = index.get(s);
+    if (i === undefined) {
+      i = strings.length;
+      strings.push(s);
+      index.set(s, i);
+    }
+    return i;
+  };
+  const steps: number[][] = [];
+  const stepIndex = new Map<StepInfo, number>();
+  const states: (string | number | number[] | null)[][] = [];
+  const replay = new MachineReplay();
+  let prev: { q: string; p: string; tm: string } = { q: "", p: "", tm: "" };
+  let last: MachineState | undefined;
+  let i = 0;
+  for (const mv of m.moves) {
+    for (; i <= mv.last; i++) replay.apply(list[i] as TraceEvent);
+    const s = replay.snapshot();
+    last = s;
+    let st = -1;
+    if (s.step !== undefined) {
+      const known = stepIndex.get(s.step);
+      if (known !== undefined) st = known;
+      else {
+        const x = s.step;
+        st = steps.length;
+        steps.push([x.n, x.task, str(x.picked), str(x.queued), str(x.polling), str(x.site), str(x.ended)]);
+        stepIndex.set(x, st);
+      }
+    }
+    const q = s.queue.flatMap((e) => [e.task, str(e.why)]);
+    const p = s.parked.flatMap((e) => [e.task, str(e.on), str(e.wakeBy)]);
+    const tm = s.timers.flatMap((e) => [e.deadline, e.seq, e.task]);
+    const now = { q: q.join(","), p: p.join(","), tm: tm.join(",") };
+    const first = states.length === 0;
+    states.push([formatTime(s.t), s.running ?? -1, st, !first && now.q === prev.q ? null : q, !first && now.p === prev.p ? null : p, !first && now.tm === prev.tm ? null : tm]);
+    prev = now;
+  }
+  const finalText = last === undefined ? "nothing has happened yet" : machineLines(last, true).join("\n");
+  return { data: { strings, steps, states }, finalText };
+}
+
+/** The panel's markup; the script fills it for the current move. */
+export function panelHtml(finalText: string, n: number): string {
+  return `<aside class="machine" id="machine" aria-label="the machine at this move" aria-live="polite">
+<div class="mhead"><span id="m-move">after move ${n}</span> <a id="m-link" href="#move=${n}">link to this move</a></div>
+<p class="what" id="m-what"></p>
+<pre class="m-text" id="m-text">${escapeHtml(finalText)}</pre>
+<section><h3>running <small>the task being polled</small></h3><ul class="chips" id="m-running"></ul><p class="laststep" id="m-last"></p></section>
+<section><h3>run queue <small>head first: FIFO runs it next</small></h3><ol class="chips" id="m-queue"></ol></section>
+<section><h3>parked <small>waiting for a wake</small></h3><ul class="chips" id="m-parked"></ul></section>
+<section><h3>timers <small>firing order: deadline, then seq</small></h3><ol class="chips" id="m-timers"></ol></section>
+</aside>`;
+}
+
+export const PANEL_STYLE = `
+.stage { display: flex; gap: 14px; align-items: flex-start; }
+.stage .chart { flex: 1 1 auto; min-width: 0; }
+.machine { flex: 0 0 360px; border: 1px solid #dde3ec; border-radius: 8px; padding: 10px 12px; background: #fbfcfe; font-size: 13px; }
+.machine h3 { font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); margin: 10px 0 4px; }
+.machine h3 small { text-transform: none; letter-spacing: 0; font-weight: 400; }
+.mhead { display: flex; justify-content: space-between; font-weight: 600; }
+.machine .what { margin: 4px 0 0; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
+.machine .m-text { white-space: pre-wrap; font-size: 12px; }
+.machine.live .m-text { display: none; }
+.chips { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 4px; }
+.chip { border: 1px solid #cfd7e3; border-left-width: 5px; border-radius: 6px; padding: 3px 7px; background: #fff; display: flex; flex-direction: column; }
+.chip .who { font-weight: 600; }
+.chip .why, .chip .fut, .chip .site, .chip .wake { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 11.5px; color: #3b4454; }
+.chip.running { border-left-color: var(--run); background: #eef4ff; }
+.chip.queued { border-left-color: var(--ready); }
+.chip.parked { border-left-color: var(--park); background: #fffaf0; }
+.chip.timer { border-left-color: #8a5cd0; }
+.chip.timer .who::before { content: "⏱ "; }
+ol.chips { counter-reset: pos; }
+ol.chips > li.chip .who::after { counter-increment: pos; content: "  · " counter(pos); color: var(--muted); font-weight: 400; }
+.chips .none { color: var(--muted); font-style: italic; }
+.laststep { margin: 2px 0 0; color: var(--muted); font-size: 12px; }
+.chip.entering { animation: chip-in .35s ease-out; }
+.chip.leaving { animation: chip-out .35s ease-in forwards; }
+@keyframes chip-in { from { opacity: 0; transform: scale(.9); } to { opacity: 1; transform: none; } }
+@keyframes chip-out { to { opacity: 0; transform: translateX(24px); } }
+@media (prefers-reduced-motion: reduce) { .chip.entering, .chip.leaving { animation: none; } }
+@media (max-width: 900px) { .stage { flex-direction: column; align-items: stretch; } .machine { flex-basis: auto; width: 100%; } }
+`;
+
+// The panel's script: draws the state after move k. Chips are keyed (task id, timer seq) and
+// reused, so a task that goes from parked to the queue is the same element: it slides from its
+// old place to its new one (first-last-invert-play), a new chip fades in, a removed one out.
+export const PANEL_SCRIPT = `
+function machinePanel(data, labelOf) {
+  var m = data.machine, S = m.strings;
+  var el = function (id) { return document.getElementById(id); };
+  var box = el("machine"), lists = { running: el("m-running"), queue: el("m-queue"), parked: el("m-parked"), timers: el("m-timers") };
+  var motion = !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  box.classList.add("live");
+  var chips = {};
+  function s(i) { return i < 0 ? null : S[i]; }
+  function part(k, j) { for (var i = k; i >= 0; i--) { var v = m.states[i][j]; if (v !== null) return v; } return []; }
+  function chip(key, cls, parts) {
+    var li = chips[key];
+    if (!li) { li = document.createElement("li"); li.setAttribute("data-key", key); chips[key] = li; li.fresh = true; }
+    li.className = "chip " + cls;
+    while (li.firstChild) li.removeChild(li.firstChild);
+    for (var i = 0; i < parts.length; i += 2) {
+      if (parts[i + 1] === null) continue;
+      var span = document.createElement("span"); span.className = parts[i]; span.textContent = parts[i + 1]; li.appendChild(span);
+    }
+    return li;
+  }
+  function stepWhy(st) { return "ran as " + s(st[2]) + "; it was " + s(st[3]); }
+  return function show(k, n, moveText) {
+    var before = {};
+    for (var key in chips) if (chips[key].parentNode) before[key] = chips[key].getBoundingClientRect();
+    var wanted = { running: [], queue: [], parked: [], timers: [] };
+    el("m-move").textContent = k === 0 ? "before the first move" : "after move " + k + " of " + n + " · t=" + m.states[k - 1][0] + " ms";
+    var link = el("m-link"); link.setAttribute("href", "#move=" + k); link.textContent = "link to move " + k;
+    el("m-what").textContent = moveText;
+    el("m-last").textContent = "";
+    if (k > 0) {
+      var st = m.states[k - 1], step = st[2] >= 0 ? m.steps[st[2]] : null;
+      if (st[1] >= 0 && step) {
+        wanted.running.push(chip("t" + st[1], "task running", ["who", labelOf(st[1]), "why", stepWhy(step), "fut", step[4] >= 0 ? "polling " + s(step[4]) : null, "site", step[5] >= 0 ? "yielded at " + s(step[5]) : null]));
+      } else if (step) {
+        el("m-last").textContent = "last step: " + labelOf(step[1]) + " " + stepWhy(step) + (step[6] >= 0 ? " → " + s(step[6]) : "");
+      }
+      var q = part(k - 1, 3), p = part(k - 1, 4), t = part(k - 1, 5), i;
+      for (i = 0; i < q.length; i += 2) wanted.queue.push(chip("t" + q[i], "task queued", ["who", labelOf(q[i]), "why", s(q[i + 1])]));
+      for (i = 0; i < p.length; i += 3) wanted.parked.push(chip("t" + p[i], "task parked", ["who", labelOf(p[i]), "why", "on " + s(p[i + 1]), "wake", p[i + 2] >= 0 ? "⇠ " + s(p[i + 2]) : null]));
+      for (i = 0; i < t.length; i += 3) wanted.timers.push(chip("s" + t[i + 1], "timer", ["who", "t=" + t[i] + " #" + t[i + 1], "why", "wakes " + labelOf(t[i + 2])]));
+    }
+    var keep = {};
+    for (var name in lists) {
+      var list = lists[name], items = wanted[name];
+      var gone = list.querySelectorAll(".leaving, .none");
+      for (var g = 0; g < gone.length; g++) list.removeChild(gone[g]);
+      for (var j = 0; j < items.length; j++) { keep[items[j].getAttribute("data-key")] = true; list.appendChild(items[j]); }
+      if (items.length === 0) { var none = document.createElement("li"); none.className = "none"; none.textContent = name === "running" ? "nothing: between steps" : "empty"; list.appendChild(none); }
+    }
+    for (var key2 in chips) {
+      var c = chips[key2];
+      if (keep[key2]) continue;
+      delete chips[key2];
+      if (!c.parentNode) continue;
+      if (motion && before[key2]) { c.classList.add("leaving"); c.removeAttribute("data-key"); setTimeout((function (x) { return function () { if (x.parentNode) x.parentNode.removeChild(x); }; })(c), 360); }
+      else c.parentNode.removeChild(c);
+    }
+    for (var key3 in keep) {
+      var li = chips[key3], old = before[key3];
+      if (li.fresh) { li.fresh = false; if (motion && k > 0) { li.classList.add("entering"); } continue; }
+      if (!motion || !old) continue;
+      var now = li.getBoundingClientRect(), dx = old.left - now.left, dy = old.top - now.top;
+      if (dx === 0 && dy === 0) continue;
+      li.style.transition = "none";
+      li.style.transform = "translate(" + dx + "px," + dy + "px)";
+      li.getBoundingClientRect();
+      li.style.transition = "transform .35s ease";
+      li.style.transform = "";
+    }
+  };
+}
+`;
