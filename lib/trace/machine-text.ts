@@ -23,14 +23,20 @@ export function machineLines(s: MachineState, stepStarted: boolean): string[] {
     out.push(`step: ${taskLabel(s, step.task)} ran as ${step.picked}; it was ${step.queued}`);
   }
   if (s.running !== undefined && step !== undefined) out.push(`running: ${runningText(s)}`);
-  out.push(s.queue.length === 0 ? "queue: empty" : `queue: ${s.queue.map((q, i) => `${i + 1}. ${taskLabel(s, q.task)} (${q.why})`).join(", ")}`);
-  if (s.parked.length > 0) {
-    out.push(`parked: ${s.parked.map((p) => `${taskLabel(s, p.task)} on ${p.on}${p.wakeBy === undefined ? "" : ` ⇠ ${p.wakeBy}`}`).join(", ")}`);
-  }
-  if (s.timers.length > 0) {
-    out.push(`timers: ${s.timers.map((t) => `t=${formatTime(t.deadline)} #${t.seq} (${taskLabel(s, t.task)})`).join(", ")}`);
-  }
+  section(out, "queue", s.queue.map((q, i) => `${i + 1}. ${taskLabel(s, q.task)} (${q.why})`), "empty");
+  section(out, "parked", s.parked.map((p) => `${taskLabel(s, p.task)} on ${p.on}${p.wakeBy === undefined ? "" : ` ⇠ ${p.wakeBy}`}`));
+  section(out, "timers", s.timers.map((t) => `t=${formatTime(t.deadline)} #${t.seq} (${taskLabel(s, t.task)})`));
   return out;
+}
+
+/** "queue:  first" and one more line per item, aligned under the first; nothing (or `empty`) for none. */
+function section(out: string[], name: string, items: string[], empty?: string): void {
+  const head = `${name}:`.padEnd(8);
+  if (items.length === 0) {
+    if (empty !== undefined) out.push(`${head}${empty}`);
+    return;
+  }
+  items.forEach((item, i) => out.push(`${i === 0 ? head : " ".repeat(8)}${item}`));
 }
 
 /** The running task, and the future it is polling with where it yielded it, if known. */
