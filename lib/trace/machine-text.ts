@@ -1,6 +1,6 @@
 // The machine in words: a MachineState as a few short lines (queue, parked, timers, the step in
-// progress) for the text timeline, the tutorial and test failure reports. Empty parts are left
-// out, so a quiet moment reads as one line.
+// progress) for the text timeline, the tutorial and test failure reports. The queue, the parked
+// tasks and the timers are always there, one item a line, so an empty heap is seen, not guessed.
 
 import { formatTime } from "./lanes";
 import type { MachineState } from "./machine";
@@ -24,16 +24,16 @@ export function machineLines(s: MachineState, stepStarted: boolean): string[] {
   }
   if (s.running !== undefined && step !== undefined) out.push(`running: ${runningText(s)}`);
   section(out, "queue", s.queue.map((q, i) => `${i + 1}. ${taskLabel(s, q.task)} (${q.why})`), "empty");
-  section(out, "parked", s.parked.map((p) => `${taskLabel(s, p.task)} on ${p.on}${p.wakeBy === undefined ? "" : ` ⇠ ${p.wakeBy}`}`));
-  section(out, "timers", s.timers.map((t) => `t=${formatTime(t.deadline)} #${t.seq} (${taskLabel(s, t.task)})`));
+  section(out, "parked", s.parked.map((p) => `${taskLabel(s, p.task)} on ${p.on}${p.wakeBy === undefined ? "" : ` ⇠ ${p.wakeBy}`}`), "none");
+  section(out, "timers", s.timers.map((t) => `t=${formatTime(t.deadline)} #${t.seq} (${taskLabel(s, t.task)})`), "none armed");
   return out;
 }
 
-/** "queue:  first" and one more line per item, aligned under the first; nothing (or `empty`) for none. */
-function section(out: string[], name: string, items: string[], empty?: string): void {
+/** "queue:  first" and one more line per item, aligned under the first; `empty` when there is none. */
+function section(out: string[], name: string, items: string[], empty: string): void {
   const head = `${name}:`.padEnd(8);
   if (items.length === 0) {
-    if (empty !== undefined) out.push(`${head}${empty}`);
+    out.push(`${head}${empty}`);
     return;
   }
   items.forEach((item, i) => out.push(`${i === 0 ? head : " ".repeat(8)}${item}`));

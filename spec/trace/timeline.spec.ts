@@ -218,10 +218,14 @@ describe("trace: timeline(events, { state: true })", () => {
         "──┼───────────────────────────────────────────────────────────────",
         "0 │ spawn",
         "  ┆   queue:  1. #1 main (spawned from outside)",
+        "  ┆   parked: none",
+        "  ┆   timers: none armed",
         "  │ spawn #2                        spawned by #1",
         "  ┆   step: #1 main ran as head of the run queue (FIFO); it was spawned from outside",
         "  ┆   running: #1 main",
         "  ┆   queue:  1. #2 child (spawned by #1)",
+        "  ┆   parked: none",
+        "  ┆   timers: none armed",
         "  │ poll sleep(5) until t=5 → park  │",
         "  ┆   queue:  1. #2 child (spawned by #1)",
         "  ┆   parked: #1 main on sleep(5) until t=5 ⇠ timer t=5 #0",
@@ -249,12 +253,18 @@ describe("trace: timeline(events, { state: true })", () => {
         "  ┆   timers: t=5 #0 (#1 main)",
         "5 │ timer fires → woken",
         "  ┆   queue:  1. #1 main (woken by timer t=5 #0)",
+        "  ┆   parked: none",
+        "  ┆   timers: none armed",
         "  │ poll sleep(5) until t… → Ready",
         "  ┆   step: #1 main ran as head of the run queue (FIFO); it was woken by timer t=5 #0",
         "  ┆   running: #1 main",
         "  ┆   queue:  empty",
+        "  ┆   parked: none",
+        "  ┆   timers: none armed",
         "  │ complete",
         "  ┆   queue:  empty",
+        "  ┆   parked: none",
+        "  ┆   timers: none armed",
       ].join("\n"),
     );
   });
@@ -263,8 +273,8 @@ describe("trace: timeline(events, { state: true })", () => {
     const full = timeline(run(), { state: true, legend: false }).split("\n");
     const tail = timeline(run(), { state: true, legend: false, maxRows: 2 }).split("\n");
     // The same last two rows and their state lines (the first shown row now prints its time).
-    expect(tail.slice(4)).to.deep.equal(full.slice(-5));
-    expect(tail[3]).to.equal(`5${(full[full.length - 6] as string).slice(1)}`);
+    expect(tail.slice(4)).to.deep.equal(full.slice(-9));
+    expect(tail[3]).to.equal(`5${(full[full.length - 10] as string).slice(1)}`);
   });
 
   it("prints no state lines without the option", () => {
