@@ -15,9 +15,13 @@
 // task that catches the CancelledError and returns normally still ends cancelled.
 //
 // Notice: a `catch` sees the CancelledError; rethrow it (or let it pass) unless you mean to
-// swallow it — and even then wakeful records the task as cancelled.
+// swallow it — and even then wakeful records the task as cancelled. The run is written as a
+// page (build/tutorial/07-cancellation.html): right after the two aborts, both tasks are back
+// in the run queue ("aborted by #1"), and their sleeps' timers are still in the heap until each
+// task's next step takes its own out.
 
-import { CancelledError, now, runSync, sleep, spawn } from "../../lib/index";
+import { CancelledError, Runtime, now, sleep, spawn } from "../../lib/index";
+import { look, moveWhere } from "./support/page";
 import type { Operation } from "../../lib/index";
 
 console.log("1. Bare generators: return() versus throw()");
@@ -79,7 +83,9 @@ function* stubborn(): Operation<string> {
   }
   return "I refuse";
 }
-const outcome = runSync(function* () {
+const rt = new Runtime({ clock: "virtual", trace: true });
+let outcome: string[] = [];
+rt.spawn(function* () {
   const w = spawn(worker(), { name: "worker" });
   const s = spawn(stubborn(), { name: "stubborn" });
   yield* sleep(10);
@@ -93,7 +99,9 @@ const outcome = runSync(function* () {
       results.push(`${name}: ${error instanceof CancelledError ? "CancelledError" : String(error)}`);
     }
   }
-  return results;
-});
+  outcome = results;
+}, { name: "main" });
+rt.runSync();
 for (const line of log) console.log(`  ${line}`);
 for (const line of outcome) console.log(`  join → ${line}`);
+console.log(`\n${look("07-cancellation", "07 · cancellation: two tasks aborted while they sleep", rt.trace, moveWhere(rt.trace, "aborted by #1") + 1)}`);

@@ -38,3 +38,9 @@ export function moveWhere(events: readonly TraceEvent[], text: string): number {
   if (k < 0) throw new Error(`no move says "${text}"`);
   return k + 1;
 }
+
+/** Write the page and point at one move: its address (page#move=k) and the machine after it. */
+export function look(name: string, title: string, events: readonly TraceEvent[], k: number): string {
+  const path = writePage(name, events, title);
+  return `Look at the machine: ${path}#move=${k}\n${after(events, k)}`;
+}
