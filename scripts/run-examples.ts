@@ -4,7 +4,8 @@
 //   --demo    run each with a header saying what it shows (npm run demo)
 //   --update  rewrite the .out files from the current output (when authoring an example)
 // Extra arguments filter examples by substring of their path. Examples run in parallel (one per
-// core); the demo runs them in order, and ends with the trace export (it writes files to look at).
+// core); the demo runs them in order, ends with the trace export (it writes files to look at),
+// and lists the HTML pages the examples wrote under build/.
 
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -149,6 +150,18 @@ async function main(): Promise<void> {
         }
       }
       if (r.stderr.trim() !== "") console.error(`  stderr:\n${r.stderr}`);
+    }
+  }
+  if (mode === "demo") {
+    // The pages the examples wrote: the tutorial's chapters (the machine move by move) and the export.
+    const pages = ["tutorial", "trace-export"].flatMap((d) => {
+      const dir = join(root, "build", d);
+      return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".html")).sort().map((f) => `build/${d}/${f}`) : [];
+    });
+    if (pages.length > 0) {
+      console.log("\nPages to open in a browser. Each replays its run move by move, with the machine (run queue,");
+      console.log("parked tasks, timers) beside the lanes; add #move=N to the address to open one at move N:");
+      for (const page of pages) console.log(`  ${page}`);
     }
   }
   console.log(`\nexamples: ${passed} passed, ${failed} failed`);
