@@ -193,4 +193,15 @@ describe("trace: the machine rebuilt from events", () => {
     const queued = states.flatMap((s) => s.queue.map((q) => q.why));
     expect(queued).to.include.members(["spawned from outside", "spawned by #2", "woken by timer t=5 #0"]);
   });
+
+  it("shows the yield site a poll event carries, and forgets it at the poll's outcome", () => {
+    const events = [
+      { t: 0, kind: "spawn", task: 1, name: "main", by: "outside" },
+      { t: 0, kind: "poll", task: 1, name: "main", detail: "recv on channel#1", site: "examples/x.ts:12" },
+      { t: 0, kind: "ready", task: 1, name: "main" },
+    ] as TraceEvent[];
+    const states = machineStates(events, { compact: false });
+    expect(states[1]?.step).to.include({ polling: "recv on channel#1", site: "examples/x.ts:12", picked: "head of the run queue (FIFO)" });
+    expect(states[2]?.step).to.include({ polling: undefined, site: undefined });
+  });
 });
