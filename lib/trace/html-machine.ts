@@ -1,7 +1,7 @@
 // The machine panel of the HTML page: the driver's state after the current move (running task,
 // run queue head first, parked tasks, armed timers in firing order, the clock), drawn beside the
-// lanes and animated from move to move. The states come from MachineReplay, encoded compactly:
-// a string table, and a part that did not change since the previous move is stored as null.
+// lanes and animated from move to move. The states come from MachineReplay, encoded as changes:
+// a string table, and per move only what entered or left the queue, the parked set and the heap.
 
 import type { TraceEvent } from "../events";
 import { formatTime } from "./lanes";
@@ -17,11 +17,12 @@ export interface PanelData {
   /** Steps: [n, task, picked, queued, polling, site, ended] (strings as indices, -1 for none). */
   steps: number[][];
   /**
-   * After each move: [t, running (-1 none), step (-1 none), queue, parked, timers]; queue is
-   * [task, why]…, parked [task, on, wakeBy]…, timers [deadline, seq, task]…, flattened; null
-   * when the same as after the move before.
+   * Each move as a change of the state before it: [t, running (-1 none), step (-1 none), queue,
+   * parked, timers]. A part is null when unchanged, else [removed, added]: the queue removes
+   * task ids and appends [task, why]…; parked removes ids and adds [task, on]…; timers remove
+   * seqs and add [deadline, seq, task]…, flattened. A page of n moves costs O(n + changes).
    */
-  states: (string | number | number[] | null)[][];
+  states: (string | number | number[][] | null)[][];
 }
 
 /** The panel's data, and its text for the final state (what the page shows without its script). */
@@ -40,15 +41,13 @@ export function machinePanel(list: readonly TraceEvent[], m: Moves): { data: Pan
   };
   const steps: number[][] = [];
   const stepIndex = new Map<StepInfo, number>();
-  const states: (string | number | number[] | null)[][] = [];
+  const states: (string | number | number[][] | null)[][] = [];
   const replay = new MachineReplay();
-  let prev: { q: string; p: string; tm: string } = { q: "", p: "", tm: "" };
-  let last: MachineState | undefined;
+  let prev: MachineState | undefined;
   let i = 0;
   for (const mv of m.moves) {
     for (; i <= mv.last; i++) replay.apply(list[i] as TraceEvent);
     const s = replay.snapshot();
-    last = s;
     let st = -1;
     if (s.step !== undefined) {
       const known = stepIndex.get(s.step);
@@ -60,16 +59,25 @@ export function machinePanel(list: readonly TraceEvent[], m: Moves): { data: Pan
         stepIndex.set(x, st);
       }
     }
-    const q = s.queue.flatMap((e) => [e.task, str(e.why)]);
-    const p = s.parked.flatMap((e) => [e.task, str(e.on), str(e.wakeBy)]);
-    const tm = s.timers.flatMap((e) => [e.deadline, e.seq, e.task]);
-    const now = { q: q.join(","), p: p.join(","), tm: tm.join(",") };
-    const first = states.length === 0;
-    states.push([formatTime(s.t), s.running ?? -1, st, !first && now.q === prev.q ? null : q, !first && now.p === prev.p ? null : p, !first && now.tm === prev.tm ? null : tm]);
-    prev = now;
+    // Queue entries are compared by identity: a task popped and pushed back in one move is a
+    // removal and an append, and appends only ever go to the tail.
+    const q = diff(prev?.queue ?? [], s.queue, (e) => e, (e) => [e.task], (e) => [e.task, str(e.why)]);
+    const p = diff(prev?.parked ?? [], s.parked, (e) => `${e.task} ${e.t} ${e.on}`, (e) => [e.task], (e) => [e.task, str(e.on)]);
+    const tm = diff(prev?.timers ?? [], s.timers, (e) => e.seq, (e) => [e.seq], (e) => [e.deadline, e.seq, e.task]);
+    states.push([formatTime(s.t), s.running ?? -1, st, q, p, tm]);
+    prev = s;
   }
-  const finalText = last === undefined ? "nothing has happened yet" : machineLines(last, true).join("\n");
+  const finalText = prev === undefined ? "nothing has happened yet" : machineLines(prev, true).join("\n");
   return { data: { strings, steps, states }, finalText };
+}
+
+/** [removed, added] between two lists, matched by `key`; null when nothing changed. */
+function diff<E>(before: readonly E[], after: readonly E[], key: (e: E) => unknown, removed: (e: E) => number[], added: (e: E) => number[]): number[][] | null {
+  const old = new Set(before.map(key));
+  const now = new Set(after.map(key));
+  const out = before.filter((e) => !now.has(key(e))).flatMap(removed);
+  const inn = after.filter((e) => !old.has(key(e))).flatMap(added);
+  return out.length === 0 && inn.length === 0 ? null : [out, inn];
 }
 
 /** The panel's markup; the script fills it for the current move. */
@@ -128,7 +136,24 @@ function machinePanel(data, labelOf) {
   box.classList.add("live");
   var chips = {};
   function s(i) { return i < 0 ? null : S[i]; }
-  function part(k, j) { for (var i = k; i >= 0; i--) { var v = m.states[i][j]; if (v !== null) return v; } return []; }
+  // The queue, parked set and heap after move k, replayed from the changes (forward from the
+  // last position; from the start when going back).
+  var at = 0, Q = [], P = [], T = [];
+  function apply(d, get, width, rm) {
+    if (d === null) return get;
+    var out = get.filter(function (e) { return d[0].indexOf(e[rm]) < 0; });
+    for (var i = 0; i < d[1].length; i += width) out.push(d[1].slice(i, i + width));
+    return out;
+  }
+  function replayTo(k) {
+    if (k < at) { at = 0; Q = []; P = []; T = []; }
+    for (; at < k; at++) {
+      var st = m.states[at];
+      Q = apply(st[3], Q, 2, 0);
+      P = apply(st[4], P, 2, 0).sort(function (a, b) { return a[0] - b[0]; });
+      T = apply(st[5], T, 3, 1).sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    }
+  }
   function chip(key, cls, parts) {
     var li = chips[key];
     if (!li) { li = document.createElement("li"); li.setAttribute("data-key", key); chips[key] = li; li.fresh = true; }
@@ -143,7 +168,7 @@ function machinePanel(data, labelOf) {
   function stepWhy(st) { return "ran as " + s(st[2]) + "; it was " + s(st[3]); }
   return function show(k, n, moveText) {
     var before = {};
-    for (var key in chips) if (chips[key].parentNode) before[key] = chips[key].getBoundingClientRect();
+    if (motion && Object.keys(chips).length <= 60) for (var key in chips) if (chips[key].parentNode) before[key] = chips[key].getBoundingClientRect();
     var wanted = { running: [], queue: [], parked: [], timers: [] };
     el("m-move").textContent = k === 0 ? "before the first move" : "after move " + k + " of " + n + " · t=" + m.states[k - 1][0] + " ms";
     var link = el("m-link"); link.setAttribute("href", "#move=" + k); link.textContent = "link to move " + k;
@@ -156,10 +181,12 @@ function machinePanel(data, labelOf) {
       } else if (step) {
         el("m-last").textContent = "last step: " + labelOf(step[1]) + " " + stepWhy(step) + (step[6] >= 0 ? " → " + s(step[6]) : "");
       }
-      var q = part(k - 1, 3), p = part(k - 1, 4), t = part(k - 1, 5), i;
-      for (i = 0; i < q.length; i += 2) wanted.queue.push(chip("t" + q[i], "task queued", ["who", labelOf(q[i]), "why", s(q[i + 1])]));
-      for (i = 0; i < p.length; i += 3) wanted.parked.push(chip("t" + p[i], "task parked", ["who", labelOf(p[i]), "why", "on " + s(p[i + 1]), "wake", p[i + 2] >= 0 ? "⇠ " + s(p[i + 2]) : null]));
-      for (i = 0; i < t.length; i += 3) wanted.timers.push(chip("s" + t[i + 1], "timer", ["who", "t=" + t[i] + " #" + t[i + 1], "why", "wakes " + labelOf(t[i + 2])]));
+      replayTo(k);
+      var owns = {}, i;
+      for (i = 0; i < T.length; i++) if (owns[T[i][2]] === undefined) owns[T[i][2]] = "timer t=" + T[i][0] + " #" + T[i][1];
+      for (i = 0; i < Q.length; i++) wanted.queue.push(chip("t" + Q[i][0], "task queued", ["who", labelOf(Q[i][0]), "why", s(Q[i][1])]));
+      for (i = 0; i < P.length; i++) wanted.parked.push(chip("t" + P[i][0], "task parked", ["who", labelOf(P[i][0]), "why", "on " + s(P[i][1]), "wake", owns[P[i][0]] !== undefined ? "⇠ " + owns[P[i][0]] : null]));
+      for (i = 0; i < T.length; i++) wanted.timers.push(chip("s" + T[i][1], "timer", ["who", "t=" + T[i][0] + " #" + T[i][1], "why", "wakes " + labelOf(T[i][2])]));
     }
     var keep = {};
     for (var name in lists) {
@@ -177,18 +204,19 @@ function machinePanel(data, labelOf) {
       if (motion && before[key2]) { c.classList.add("leaving"); c.removeAttribute("data-key"); setTimeout((function (x) { return function () { if (x.parentNode) x.parentNode.removeChild(x); }; })(c), 360); }
       else c.parentNode.removeChild(c);
     }
+    // First–last–invert–play, batched: one layout to read every new place, one to start.
+    var moved = [], many = 0;
     for (var key3 in keep) {
-      var li = chips[key3], old = before[key3];
-      if (li.fresh) { li.fresh = false; if (motion && k > 0) { li.classList.add("entering"); } continue; }
-      if (!motion || !old) continue;
-      var now = li.getBoundingClientRect(), dx = old.left - now.left, dy = old.top - now.top;
-      if (dx === 0 && dy === 0) continue;
-      li.style.transition = "none";
-      li.style.transform = "translate(" + dx + "px," + dy + "px)";
-      li.getBoundingClientRect();
-      li.style.transition = "transform .35s ease";
-      li.style.transform = "";
+      var li = chips[key3];
+      if (li.fresh) { li.fresh = false; if (motion && k > 0) li.classList.add("entering"); continue; }
+      if (motion && before[key3]) moved.push(li);
     }
+    if (moved.length === 0 || moved.length > 60) return; // past a few dozen chips, motion only blurs
+    var shift = moved.map(function (li) { var o = before[li.getAttribute("data-key")], r = li.getBoundingClientRect(); return [o.left - r.left, o.top - r.top]; });
+    moved.forEach(function (li, j) { if (shift[j][0] || shift[j][1]) { many++; li.style.transition = "none"; li.style.transform = "translate(" + shift[j][0] + "px," + shift[j][1] + "px)"; } });
+    if (many === 0) return;
+    box.getBoundingClientRect();
+    moved.forEach(function (li, j) { if (shift[j][0] || shift[j][1]) { li.style.transition = "transform .35s ease"; li.style.transform = ""; } });
   };
 }
 `;
