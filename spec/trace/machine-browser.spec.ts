@@ -138,6 +138,24 @@ describe("trace: the machine panel in a real browser", function () {
     await page.screenshot({ path: join(OUT, `machine-move-${k}.png`), fullPage: true });
   });
 
+  it("animates a wake by a timer: the timer's chip leaves the heap, the task's own chip slides from parked to the queue", async () => {
+    const k = states.findIndex((s, i) => i > 0 && (states[i - 1] as MachineState).timers.length > s.timers.length && s.queue.length > 0 && (states[i - 1] as MachineState).parked.some((p) => p.task === s.queue[s.queue.length - 1]?.task)) + 1;
+    expect(k).to.be.above(1);
+    const before = states[k - 2] as MachineState;
+    const after = states[k - 1] as MachineState;
+    const woken = (after.queue[after.queue.length - 1] as { task: number }).task;
+    const fired = before.timers.find((t) => !after.timers.some((u) => u.seq === t.seq)) as { seq: number };
+    await page.goto(`${base}#move=${k - 1}`, { waitUntil: "load" });
+    await page.waitForTimeout(400);
+    // Mark the two elements, step, and see where the same elements went.
+    await page.evaluate(`document.querySelector('#m-parked [data-key="t${woken}"]').dataset.mark = "task"; document.querySelector('#m-timers [data-key="s${fired.seq}"]').dataset.mark = "timer";`);
+    await page.locator("body").press("ArrowRight");
+    const seen = await page.evaluate(`(() => { const task = document.querySelector('[data-mark="task"]'); const timer = document.querySelector('[data-mark="timer"]'); return { taskIn: task && task.parentElement.id, last: task === document.querySelector('#m-queue li.chip:last-of-type'), transition: task && task.style.transition, timerLeaving: timer !== null && timer.classList.contains("leaving") }; })()`);
+    expect(seen).to.deep.equal({ taskIn: "m-queue", last: true, transition: "transform 0.35s", timerLeaving: true });
+    await page.waitForTimeout(450);
+    expect(await page.locator('[data-mark="timer"]').count()).to.equal(0);
+  });
+
   it("steps with the keyboard, and the address and the link follow the move", async () => {
     await page.goto(`${base}#move=5`, { waitUntil: "load" });
     expect(await page.locator("#m-move").textContent()).to.match(/^after move 5 of /);
