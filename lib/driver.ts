@@ -22,6 +22,7 @@ import { RingQueue } from "./queue";
 import { clampChoice, type Scheduler } from "./scheduler";
 import { FAILED, PARKED, CANCELLED, COMPLETED, Task, errorText, type TaskHost, type TaskInfo } from "./task";
 import { TimerHeap } from "./timer";
+import { sites } from "./site";
 import { currentTask } from "./current";
 import type { Waker } from "./waker";
 
@@ -32,6 +33,8 @@ export interface DriverOptions {
   budget: number;
   sink: TraceSink | undefined;
   onTaskError: ((error: unknown, task: TaskInfo) => void) | undefined;
+  /** Record where each polled future was yielded (`site` on poll events). */
+  sites: boolean;
 }
 
 export class Driver implements TaskHost {
@@ -41,6 +44,8 @@ export class Driver implements TaskHost {
   readonly sink: TraceSink | undefined;
   private readonly scheduler: Scheduler | undefined;
   readonly budget: number;
+  /** Poll events carry the yield site (read by site.ts through the running task's host). */
+  readonly sites: boolean;
   private readonly onTaskError: ((error: unknown, task: TaskInfo) => void) | undefined;
 
   // Counters (the public metrics read these).
@@ -84,6 +89,8 @@ export class Driver implements TaskHost {
     this.sink = options.sink;
     this.onTaskError = options.onTaskError;
     if (options.sink !== undefined) this.timers.record(options.sink, this.clock);
+    this.sites = options.sites;
+    if (options.sites) sites.wanted++;
   }
 
   // ── Tasks ────────────────────────────────────────────────────────────────────────────
@@ -140,14 +147,15 @@ export class Driver implements TaskHost {
 
   // ── Tracing ──────────────────────────────────────────────────────────────────────────
 
-  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], more?: Partial<TraceEvent>): void {
+  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], more?: string | Partial<TraceEvent>): void {
     const sink = this.sink;
     if (sink === undefined) return;
     const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { t: this.clock.now(), kind, task: task.id };
     if (task.name !== undefined) event.name = task.name;
     if (detail !== undefined) event.detail = detail;
     if (by !== undefined) event.by = by;
-    sink(more === undefined ? event : { ...event, ...more });
+    if (typeof more === "string") event.site = more; // a poll's yield site
+    sink(more === undefined || typeof more === "string" ? event : { ...event, ...more });
   }
 
   /** Who is causing a wake right now: the running task, a timer, or something outside. */

@@ -39,6 +39,8 @@ export type TraceKind =
  *   in (deadline, seq) order); `task` is the task that armed it
  * - `queueIndex`, `ready`: on `pick`, the chosen task's place in the run queue (0 = the head,
  *   what FIFO would run) and how many tasks were ready
+ * - `site`: on `poll`, where the task yielded the future ("file:line", the last two path
+ *   segments), when the runtime was created with `traceSites: true`
  * @public
  */
 export interface TraceEvent {
@@ -52,6 +54,7 @@ export interface TraceEvent {
   readonly seq?: number;
   readonly queueIndex?: number;
   readonly ready?: number;
+  readonly site?: string;
 }
 
 /** Where trace events go. */

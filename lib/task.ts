@@ -28,6 +28,7 @@ import type { TimerHeap } from "./timer";
 import type { Context, Waker } from "./waker";
 import { WakerSet } from "./waker";
 import { currentTask, enterTask, leaveTask } from "./current";
+import { siteOf } from "./site";
 
 /** In the run queue; will be polled. Entered on spawn, wake of a parked task, abort of a parked task, forced yield. Never in the queue twice. */
 export const SCHEDULED = 0;
@@ -85,7 +86,7 @@ export interface TaskHost {
   readonly runtime: unknown;
   enqueue(task: Task): void;
   finished(task: Task): void;
-  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"]): void;
+  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], site?: string): void;
   wokenBy(): TraceEvent["by"];
 }
 
@@ -296,7 +297,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
         this.flags &= ~WAKER_READ;
         host.polls++;
         host.pollsLeft--;
-        if (host.sink !== undefined) host.emit("poll", this, describeFuture(fut));
+        if (host.sink !== undefined) host.emit("poll", this, describeFuture(fut), undefined, siteOf(fut));
         try {
           p = fut.poll(this);
         } catch (error) {

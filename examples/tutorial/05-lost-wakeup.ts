@@ -146,7 +146,7 @@ function* napper(): Operation<void> {
   yield* sleep(5); // a well-behaved sleep first, for contrast
   yield* new WakefulForgetfulSleep(10);
 }
-const rt = new Runtime({ clock: "virtual", trace: true });
+const rt = new Runtime({ clock: "virtual", trace: true, traceSites: true });
 rt.spawn(
   function* () {
     yield* spawn(napper(), { name: "napper" }); // main parks on the napper's JoinHandle

@@ -19,7 +19,7 @@ export interface PanelData {
   /**
    * Each move as a change of the state before it: [t, running (-1 none), step (-1 none), queue,
    * parked, timers]. A part is null when unchanged, else [removed, added]: the queue removes
-   * task ids and appends [task, why]…; parked removes ids and adds [task, on]…; timers remove
+   * task ids and appends [task, why]…; parked removes ids and adds [task, on, site]…; timers remove
    * seqs and add [deadline, seq, task]…, flattened. A page of n moves costs O(n + changes).
    */
   states: (string | number | number[][] | null)[][];
@@ -62,7 +62,7 @@ export function machinePanel(list: readonly TraceEvent[], m: Moves): { data: Pan
     // Queue entries are compared by identity: a task popped and pushed back in one move is a
     // removal and an append, and appends only ever go to the tail.
     const q = diff(prev?.queue ?? [], s.queue, (e) => e, (e) => [e.task], (e) => [e.task, str(e.why)]);
-    const p = diff(prev?.parked ?? [], s.parked, (e) => `${e.task} ${e.t} ${e.on}`, (e) => [e.task], (e) => [e.task, str(e.on)]);
+    const p = diff(prev?.parked ?? [], s.parked, (e) => `${e.task} ${e.t} ${e.on}`, (e) => [e.task], (e) => [e.task, str(e.on), str(e.site)]);
     const tm = diff(prev?.timers ?? [], s.timers, (e) => e.seq, (e) => [e.seq], (e) => [e.deadline, e.seq, e.task]);
     states.push([formatTime(s.t), s.running ?? -1, st, q, p, tm]);
     prev = s;
@@ -150,7 +150,7 @@ function machinePanel(data, labelOf) {
     for (; at < k; at++) {
       var st = m.states[at];
       Q = apply(st[3], Q, 2, 0);
-      P = apply(st[4], P, 2, 0).sort(function (a, b) { return a[0] - b[0]; });
+      P = apply(st[4], P, 3, 0).sort(function (a, b) { return a[0] - b[0]; });
       T = apply(st[5], T, 3, 1).sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
     }
   }
@@ -185,7 +185,7 @@ function machinePanel(data, labelOf) {
       var owns = {}, i;
       for (i = 0; i < T.length; i++) if (owns[T[i][2]] === undefined) owns[T[i][2]] = "timer t=" + T[i][0] + " #" + T[i][1];
       for (i = 0; i < Q.length; i++) wanted.queue.push(chip("t" + Q[i][0], "task queued", ["who", labelOf(Q[i][0]), "why", s(Q[i][1])]));
-      for (i = 0; i < P.length; i++) wanted.parked.push(chip("t" + P[i][0], "task parked", ["who", labelOf(P[i][0]), "why", "on " + s(P[i][1]), "wake", owns[P[i][0]] !== undefined ? "⇠ " + owns[P[i][0]] : null]));
+      for (i = 0; i < P.length; i++) wanted.parked.push(chip("t" + P[i][0], "task parked", ["who", labelOf(P[i][0]), "why", "on " + s(P[i][1]), "site", P[i][2] >= 0 ? "yielded at " + s(P[i][2]) : null, "wake", owns[P[i][0]] !== undefined ? "⇠ " + owns[P[i][0]] : null]));
       for (i = 0; i < T.length; i++) wanted.timers.push(chip("s" + T[i][1], "timer", ["who", "t=" + T[i][0] + " #" + T[i][1], "why", "wakes " + labelOf(T[i][2])]));
     }
     var keep = {};

@@ -24,7 +24,7 @@ export function machineLines(s: MachineState, stepStarted: boolean): string[] {
   }
   if (s.running !== undefined && step !== undefined) out.push(`running: ${runningText(s)}`);
   section(out, "queue", s.queue.map((q, i) => `${i + 1}. ${taskLabel(s, q.task)} (${q.why})`), "empty");
-  section(out, "parked", s.parked.map((p) => `${taskLabel(s, p.task)} on ${p.on}${p.wakeBy === undefined ? "" : ` ⇠ ${p.wakeBy}`}`), "none");
+  section(out, "parked", s.parked.map((p) => `${taskLabel(s, p.task)} on ${p.on}${p.site === undefined ? "" : ` (yielded at ${p.site})`}${p.wakeBy === undefined ? "" : ` ⇠ ${p.wakeBy}`}`), "none");
   section(out, "timers", s.timers.map((t) => `t=${formatTime(t.deadline)} #${t.seq} (${taskLabel(s, t.task)})`), "none armed");
   return out;
 }

@@ -25,6 +25,8 @@ export interface ParkedTask {
   readonly on: string;
   /** "timer t=5 #0" when it owns an armed timer; otherwise whoever makes `on` ready. */
   readonly wakeBy: string | undefined;
+  /** Where it yielded that future ("file:line"), when the trace carries yield sites. */
+  readonly site: string | undefined;
   readonly t: number;
 }
 
@@ -84,7 +86,7 @@ export class MachineReplay {
   private t = 0;
   private running: number | undefined = undefined;
   private readonly queue: QueuedTask[] = [];
-  private readonly parked = new Map<number, { on: string; t: number }>();
+  private readonly parked = new Map<number, { on: string; t: number; site: string | undefined }>();
   private readonly timers: ArmedTimer[] = [];
   private step: StepInfo | undefined = undefined;
   private readonly names = new Map<number, string>();
@@ -119,10 +121,12 @@ export class MachineReplay {
         this.queue.push({ task: id, why, t: e.t });
         break;
       }
-      case "park":
+      case "park": {
+        const site = this.step?.task === id ? this.step.site : undefined;
         this.end(id, "parked");
-        this.parked.set(id, { on: e.detail ?? "a future", t: e.t });
+        this.parked.set(id, { on: e.detail ?? "a future", t: e.t, site });
         break;
+      }
       case "complete":
       case "fail":
       case "cancel":
@@ -155,7 +159,7 @@ export class MachineReplay {
     for (const tm of this.timers) if (!owned.has(tm.task)) owned.set(tm.task, `timer t=${tm.deadline} #${tm.seq}`);
     const parked = [...this.parked.entries()]
       .sort((a, b) => a[0] - b[0])
-      .map(([task, p]) => ({ task, on: p.on, wakeBy: owned.get(task), t: p.t }));
+      .map(([task, p]) => ({ task, on: p.on, wakeBy: owned.get(task), site: p.site, t: p.t }));
     return { t: this.t, running: this.running, queue: this.queue.slice(), parked, timers: this.timers.slice(), step: this.step, names: new Map(this.names) };
   }
 

@@ -1,6 +1,6 @@
-// The machine panel of the HTML page in a real browser (headless Chromium from npm): at chosen
-// moves, opened by their link (#move=k), the panel shows exactly the state machineStates()
-// rebuilds; the keyboard steps through moves and the address follows; no console error. Writes
+// The machine panel of the HTML page in a real browser (headless Chromium from npm): at every
+// move, opened by its link (#move=k), the panel shows exactly the state machineStates() rebuilds
+// (yield sites included); the keyboard steps through moves and the address follows; no console error. Writes
 // the page and screenshots to build/trace/.
 
 import { expect } from "chai";
@@ -19,7 +19,7 @@ const OUT = join(__dirname, "..", "..", "build", "trace");
 
 /** Producer, consumer and a ticker under a seeded random scheduler: wakes, timers, parks, picks. */
 function program(): TraceEvent[] {
-  const rt = new Runtime({ clock: "virtual", trace: true, scheduler: random(11) });
+  const rt = new Runtime({ clock: "virtual", trace: true, traceSites: true, scheduler: random(11) });
   rt.spawn(
     function* () {
       const [tx, rx] = channel<number>(1);
@@ -53,7 +53,7 @@ function expected(s: MachineState) {
   return {
     running: s.running === undefined ? [] : [label(s, s.running)],
     queue: s.queue.map((q) => [label(s, q.task), q.why]),
-    parked: s.parked.map((p) => [label(s, p.task), `on ${p.on}`]),
+    parked: s.parked.map((p) => [label(s, p.task), `on ${p.on}`, p.site === undefined ? "" : `yielded at ${p.site}`]),
     timers: s.timers.map((t) => [`t=${t.deadline} #${t.seq}`, `wakes ${label(s, t.task)}`]),
   };
 }
@@ -64,7 +64,7 @@ async function shown(page: Page) {
   return {
     running: (await chips("m-running")).map((c) => c[0]),
     queue: await chips("m-queue"),
-    parked: await chips("m-parked"),
+    parked: await page.locator("#m-parked li.chip:not(.leaving)").evaluateAll((lis) => lis.map((li) => [li.querySelector(".who")?.textContent ?? "", li.querySelector(".why")?.textContent ?? "", li.querySelector(".site")?.textContent ?? ""])),
     timers: await chips("m-timers"),
   };
 }
@@ -115,6 +115,7 @@ describe("trace: the machine panel in a real browser", function () {
     expect(states.some((s) => s.queue.length >= 2)).to.equal(true);
     expect(states.some((s) => s.parked.some((p) => p.wakeBy !== undefined))).to.equal(true);
     expect(states.some((s) => s.step?.picked.startsWith("the scheduler's pick: position") === true)).to.equal(true);
+    expect(states.some((s) => s.parked.some((p) => p.site?.startsWith("trace/machine-browser.spec.ts:") === true))).to.equal(true);
   });
 
   it("opened at #move=k, shows the rebuilt state after move k (every move)", async () => {
