@@ -1,8 +1,7 @@
-// The machine: the driver's own state rebuilt from a trace — the run queue in order, the parked
-// tasks and what each waits on, the armed timers in firing order, the task being polled and the
-// future it polls, the clock — so a reader can ask "why did #3 run before #2?" of any move.
-// Invariant: applying a run's events in order gives exactly the driver's queue, parked set and
-// timer heap at that point (spec/trace/machine.spec.ts compares them at every step).
+// The machine: the driver's own state rebuilt from a trace (run queue in order, parked tasks and
+// what each waits on, armed timers in firing order, the task being polled, the clock), so a
+// reader can ask "why did #3 run before #2?" of any move. Invariant: replaying a run's events
+// gives exactly the driver's queue, parked set and heap (spec/trace/machine.spec.ts checks it).
 
 import type { TraceEvent } from "../events";
 import { checkEvents } from "./lanes";
