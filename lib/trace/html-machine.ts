@@ -87,9 +87,9 @@ export function panelHtml(finalText: string, n: number): string {
 <p class="what" id="m-what"></p>
 <pre class="m-text" id="m-text">${escapeHtml(finalText)}</pre>
 <section><h3>running <small>the task being polled</small></h3><ul class="chips" id="m-running"></ul><p class="laststep" id="m-last"></p></section>
-<section><h3>run queue <small>head first: FIFO runs it next</small></h3><ol class="chips" id="m-queue"></ol></section>
-<section><h3>parked <small>waiting for a wake</small></h3><ul class="chips" id="m-parked"></ul></section>
-<section><h3>timers <small>firing order: deadline, then seq</small></h3><ol class="chips" id="m-timers"></ol></section>
+<section><h3>run queue <small>head first: FIFO runs it next</small></h3><ol class="chips" id="m-queue"></ol><p class="more" id="m-queue-more"></p></section>
+<section><h3>parked <small>waiting for a wake</small></h3><ul class="chips" id="m-parked"></ul><p class="more" id="m-parked-more"></p></section>
+<section><h3>timers <small>firing order: deadline, then seq</small></h3><ol class="chips" id="m-timers"></ol><p class="more" id="m-timers-more"></p></section>
 </aside>`;
 }
 
@@ -115,6 +115,8 @@ export const PANEL_STYLE = `
 ol.chips { counter-reset: pos; }
 ol.chips > li.chip .who::after { counter-increment: pos; content: "  · " counter(pos); color: var(--muted); font-weight: 400; }
 .chips .none { color: var(--muted); font-style: italic; }
+.machine .more { margin: 2px 0 0; color: var(--muted); font-size: 12px; }
+.machine .more:empty { display: none; }
 .laststep { margin: 2px 0 0; color: var(--muted); font-size: 12px; }
 .chip.entering { animation: chip-in .35s ease-out; }
 .chip.leaving { animation: chip-out .35s ease-in forwards; }
@@ -135,6 +137,9 @@ function machinePanel(data, labelOf) {
   var motion = !(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
   box.classList.add("live");
   var chips = {};
+  // Past MAX chips a list says how many more there are: a long list is read from its head, and
+  // drawing hundreds of chips per step would make stepping slow.
+  var MAX = 40, more = { queue: el("m-queue-more"), parked: el("m-parked-more"), timers: el("m-timers-more") };
   function s(i) { return i < 0 ? null : S[i]; }
   // The queue, parked set and heap after move k, replayed from the changes (forward from the
   // last position; from the start when going back).
@@ -154,9 +159,14 @@ function machinePanel(data, labelOf) {
       T = apply(st[5], T, 3, 1).sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
     }
   }
+  // A chip is rebuilt only when its words change, and a list is re-ordered only when its order
+  // does: a step touches the few chips it changes, so long runs step as fast as short ones.
   function chip(key, cls, parts) {
     var li = chips[key];
     if (!li) { li = document.createElement("li"); li.setAttribute("data-key", key); chips[key] = li; li.fresh = true; }
+    var sig = cls + "\u0000" + parts.join("\u0001");
+    if (li.sig === sig) return li;
+    li.sig = sig;
     li.className = "chip " + cls;
     while (li.firstChild) li.removeChild(li.firstChild);
     for (var i = 0; i < parts.length; i += 2) {
@@ -184,17 +194,28 @@ function machinePanel(data, labelOf) {
       replayTo(k);
       var owns = {}, i;
       for (i = 0; i < T.length; i++) if (owns[T[i][2]] === undefined) owns[T[i][2]] = "timer t=" + T[i][0] + " #" + T[i][1];
-      for (i = 0; i < Q.length; i++) wanted.queue.push(chip("t" + Q[i][0], "task queued", ["who", labelOf(Q[i][0]), "why", s(Q[i][1])]));
-      for (i = 0; i < P.length; i++) wanted.parked.push(chip("t" + P[i][0], "task parked", ["who", labelOf(P[i][0]), "why", "on " + s(P[i][1]), "site", P[i][2] >= 0 ? "yielded at " + s(P[i][2]) : null, "wake", owns[P[i][0]] !== undefined ? "⇠ " + owns[P[i][0]] : null]));
-      for (i = 0; i < T.length; i++) wanted.timers.push(chip("s" + T[i][1], "timer", ["who", "t=" + T[i][0] + " #" + T[i][1], "why", "wakes " + labelOf(T[i][2])]));
+      for (i = 0; i < Math.min(Q.length, MAX); i++) wanted.queue.push(chip("t" + Q[i][0], "task queued", ["who", labelOf(Q[i][0]), "why", s(Q[i][1])]));
+      for (i = 0; i < Math.min(P.length, MAX); i++) wanted.parked.push(chip("t" + P[i][0], "task parked", ["who", labelOf(P[i][0]), "why", "on " + s(P[i][1]), "site", P[i][2] >= 0 ? "yielded at " + s(P[i][2]) : null, "wake", owns[P[i][0]] !== undefined ? "⇠ " + owns[P[i][0]] : null]));
+      for (i = 0; i < Math.min(T.length, MAX); i++) wanted.timers.push(chip("s" + T[i][1], "timer", ["who", "t=" + T[i][0] + " #" + T[i][1], "why", "wakes " + labelOf(T[i][2])]));
     }
+    var total = { running: wanted.running.length, queue: k > 0 ? Q.length : 0, parked: k > 0 ? P.length : 0, timers: k > 0 ? T.length : 0 };
+    for (var part in more) more[part].textContent = total[part] > MAX ? "… and " + (total[part] - MAX) + " more" : "";
     var keep = {};
     for (var name in lists) {
       var list = lists[name], items = wanted[name];
-      var gone = list.querySelectorAll(".leaving, .none");
+      var gone = list.querySelectorAll(".leaving");
       for (var g = 0; g < gone.length; g++) list.removeChild(gone[g]);
-      for (var j = 0; j < items.length; j++) { keep[items[j].getAttribute("data-key")] = true; list.appendChild(items[j]); }
-      if (items.length === 0) { var none = document.createElement("li"); none.className = "none"; none.textContent = name === "running" ? "nothing: between steps" : "empty"; list.appendChild(none); }
+      var same = items.length === 0 ? list.children.length === 1 && list.children[0].className === "none" : list.children.length === items.length;
+      for (var j = 0; j < items.length; j++) {
+        keep[items[j].getAttribute("data-key")] = true;
+        if (same && list.children[j] !== items[j]) same = false;
+      }
+      if (!same) {
+        var none = list.querySelector(".none");
+        if (none) list.removeChild(none);
+        for (j = 0; j < items.length; j++) list.appendChild(items[j]);
+        if (items.length === 0) { none = document.createElement("li"); none.className = "none"; none.textContent = name === "running" ? "nothing: between steps" : "empty"; list.appendChild(none); }
+      }
     }
     for (var key2 in chips) {
       var c = chips[key2];

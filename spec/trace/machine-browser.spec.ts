@@ -157,6 +157,23 @@ describe("trace: the machine panel in a real browser", function () {
     expect(await page.locator('[data-mark="timer"]').count()).to.equal(0);
   });
 
+  it("draws at most 40 chips a list and says how many more there are", async () => {
+    const rt = new Runtime({ clock: "virtual", trace: true });
+    for (let i = 0; i < 50; i++) rt.spawn(function* () { yield* sleep(1 + i); });
+    rt.runSync();
+    const big = machineStates(rt.trace);
+    const k = big.findIndex((s) => s.parked.length === 50) + 1;
+    await page.setContent(htmlTimeline(rt.trace, { title: "fifty sleepers" }), { waitUntil: "load" });
+    await page.evaluate(`location.hash = "#move=${k}"`);
+    await page.waitForFunction(`(document.getElementById("m-move").textContent || "").startsWith("after move ${k} of")`);
+    expect(await page.locator("#m-parked li.chip:not(.leaving)").count()).to.equal(40);
+    expect(await page.locator("#m-parked-more").textContent()).to.equal("… and 10 more");
+    expect(await page.locator("#m-timers li.chip:not(.leaving)").count()).to.equal(40);
+    expect(await page.locator("#m-queue-more").textContent()).to.equal("");
+    expect(problems).to.deep.equal([]);
+    await page.goto("about:blank"); // so the next test's goto loads the page again, not just a new #move
+  });
+
   it("steps with the keyboard, and the address and the link follow the move", async () => {
     await page.goto(`${base}#move=5`, { waitUntil: "load" });
     expect(await page.locator("#m-move").textContent()).to.match(/^after move 5 of /);
