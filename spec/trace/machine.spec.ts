@@ -1,11 +1,11 @@
 // The machine rebuilt from a trace equals the driver's own state: for random programs (timers,
-// combinators, a channel, a mutex, aborts) under FIFO and under the random and PCT schedulers of
+// combinators, a channel, a mutex, aborts, failures, budget-forced yields) under FIFO and under the random and PCT schedulers of
 // wakeful/testing, stepped by hand with rt.step(), the replayed run queue, parked set, timer heap,
 // running task and clock match the runtime's at every step and at every poll.
 
 import { expect } from "chai";
 import fc from "fast-check";
-import { channel, Mutex, race, Runtime, sleep, spawn, timeout, yieldNow, all, type JoinHandle, type Operation, type Receiver, type Sender, type TraceEvent } from "../../lib/index";
+import { channel, Mutex, race, ready, Runtime, sleep, spawn, timeout, yieldNow, all, type JoinHandle, type Operation, type Receiver, type Sender, type TraceEvent } from "../../lib/index";
 import { currentTask } from "../../lib/current";
 import { PARKED, Task } from "../../lib/task";
 import { pct, random } from "../../lib/testing/index";
@@ -23,7 +23,9 @@ type Act =
   | { do: "lock"; ms: number }
   | { do: "timeout"; ms: number; inner: number }
   | { do: "race"; a: number; b: number }
-  | { do: "all"; a: number; b: number };
+  | { do: "all"; a: number; b: number }
+  | { do: "busy" }
+  | { do: "fail" };
 
 const ms = fc.integer({ min: 0, max: 6 });
 const leaf: fc.Arbitrary<Act> = fc.oneof(
@@ -37,6 +39,8 @@ const leaf: fc.Arbitrary<Act> = fc.oneof(
   fc.record({ do: fc.constant("timeout" as const), ms, inner: ms }),
   fc.record({ do: fc.constant("race" as const), a: ms, b: ms }),
   fc.record({ do: fc.constant("all" as const), a: ms, b: ms }),
+  fc.record({ do: fc.constant("busy" as const) }),
+  fc.record({ do: fc.constant("fail" as const) }),
 );
 const acts: fc.Arbitrary<Act[]> = fc.letrec<{ list: Act[]; act: Act }>((tie) => ({
   list: fc.array(tie("act"), { maxLength: 5 }),
@@ -93,7 +97,10 @@ function* perform(w: World, list: Act[]): Operation<void> {
           // timed out
         }
       } else if (a.do === "race") yield* race(sleep(a.a), sleep(a.b));
-      else yield* all([sleep(a.a), sleep(a.b)]);
+      else if (a.do === "all") yield* all([sleep(a.a), sleep(a.b)]);
+      else if (a.do === "busy") {
+        for (let i = 0; i < 150; i++) yield* ready(i); // past the budget of 128 polls: a forced yield
+      } else throw new Error("planned failure");
     }
   } finally {
     for (const c of children) c.abort();
