@@ -111,7 +111,6 @@ export const PANEL_STYLE = `
 .chip.queued { border-left-color: var(--ready); }
 .chip.parked { border-left-color: var(--park); background: #fffaf0; }
 .chip.timer { border-left-color: #8a5cd0; }
-.chip.timer .who::before { content: "⏱ "; }
 ol.chips { counter-reset: pos; }
 ol.chips > li.chip .who::after { counter-increment: pos; content: "  · " counter(pos); color: var(--muted); font-weight: 400; }
 .chips .none { color: var(--muted); font-style: italic; }
