@@ -26,6 +26,7 @@ import { clampChoice, type Scheduler } from "./scheduler";
 import { errorText, step } from "./harness";
 import { CANCELLED, COMPLETED, FAILED, PARKED, Task, type TaskHost, type TaskInfo } from "./task";
 import { TimerHeap } from "./timer";
+import { sites } from "./site";
 import { currentTask } from "./current";
 
 /** Settings the driver runs with (validated by the Runtime). */
@@ -36,6 +37,8 @@ export interface DriverOptions {
   slice: number;
   sink: TraceSink | undefined;
   onTaskError: ((error: unknown, task: TaskInfo) => void) | undefined;
+  /** Record where each polled future was yielded (`site` on poll events). */
+  sites: boolean;
 }
 
 /** Steps between two looks at the host clock while slicing: a step is ~0.1 µs, a clock read ~0.05 µs. */
@@ -50,13 +53,13 @@ export class Driver implements TaskHost {
   readonly budget: number;
   private readonly slice: number;
   private readonly scheduler: Scheduler | undefined;
+  /** Poll events carry the yield site (read by site.ts through the running task's host). */
+  readonly sites: boolean;
   private readonly onTaskError: ((error: unknown, task: TaskInfo) => void) | undefined;
 
   /** True while the runtime itself steps tasks or fires timers (any other wake is "outside"). */
   driving = false;
   private firingTimers = false;
-  /** The deadline of the timer firing now (for its trace event). */
-  private firingAt = 0;
   /** True while run()/runSync()/blockOn() is driving: nobody else may. */
   private looping = false;
   /** The first error a trace sink threw, rethrown once the step it interrupted has ended. */
@@ -83,6 +86,9 @@ export class Driver implements TaskHost {
     this.slice = options.slice;
     this.sink = options.sink;
     this.onTaskError = options.onTaskError;
+    if (options.sink !== undefined) this.timers.record((e) => this.deliver(e), this.clock);
+    this.sites = options.sites;
+    if (options.sites) sites.wanted++;
   }
 
   get running(): boolean {
@@ -150,17 +156,22 @@ export class Driver implements TaskHost {
 
   // ── Tracing ──────────────────────────────────────────────────────────────────────────
 
-  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"]): void {
+  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], more?: string | Partial<TraceEvent>): void {
     const sink = this.sink;
     if (sink === undefined) return;
     const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { t: this.clock.now(), kind, task: task.id };
     if (task.name !== undefined) event.name = task.name;
     if (detail !== undefined) event.detail = detail;
     if (by !== undefined) event.by = by;
+    if (typeof more === "string") event.site = more; // a poll's yield site
+    this.deliver(more === undefined || typeof more === "string" ? event : { ...event, ...more });
+  }
+
+  /** Hand `event` to the sink. One that throws out of the middle of a step would leave a task half-moved: its error is rethrown after the step. */
+  private deliver(event: TraceEvent): void {
     try {
-      sink(event);
+      (this.sink as TraceSink)(event);
     } catch (error) {
-      // Thrown out of the middle of a step, it would leave a task half-moved; rethrown after.
       if (this.fault === undefined) this.fault = { error };
     }
   }
@@ -171,10 +182,6 @@ export class Driver implements TaskHost {
     const t = currentTask();
     if (t !== undefined && t.host === this) return t.id;
     return this.driving ? undefined : "outside";
-  }
-
-  traceTimer(task: Task): void {
-    if (this.firingTimers) this.emit("timer", task, `deadline ${this.firingAt}`, "timer");
   }
 
   private rethrowFault(): void {
@@ -197,8 +204,7 @@ export class Driver implements TaskHost {
     try {
       for (let e = timers.popDue(now); e !== undefined; e = timers.popDue(now)) {
         this.counters.timersFired++;
-        this.firingAt = e.deadline;
-        e.fire();
+        e.fire(); // the heap recorded the fire
       }
     } finally {
       this.firingTimers = false;
@@ -236,6 +242,7 @@ export class Driver implements TaskHost {
     if (this.scheduler === undefined || queue.length < 2) return queue.shift();
     const ready = queue.toArray();
     const k = clampChoice(this.scheduler.chooseTask(ready, this.clock.now()), ready.length);
+    if (this.sink !== undefined) this.emit("pick", ready[k] as Task, `scheduler chose ${k + 1} of ${ready.length} ready`, undefined, { queueIndex: k, ready: ready.length });
     return k === 0 ? queue.shift() : queue.removeAt(k);
   }
 

@@ -1,11 +1,16 @@
 // Trace events: what the runtime did, one record per decision (spawn, poll, park, wake, …),
 // stamped with the runtime clock. Recording is opt-in (`trace: true` or a sink), and when it is
 // off the driver pays one `undefined` check per event site and allocates nothing.
+// The events are complete enough to rebuild the driver's state after every event (run queue in
+// order, parked tasks, armed timers, running task, clock): docs/TRACE-EVENTS.md lists each
+// emission site and what lib/trace/machine.ts reads from it.
 
 /**
  * The kinds of things the runtime records. Every `poll` ends with exactly one of `ready`,
  * `pending` (rescheduled at once), `park` or `throw` (the poll threw; the error goes to the
- * generator at its yield).
+ * generator at its yield). `arm` and `disarm` put a timer into or take it out of the timer heap
+ * without firing (`timer` is the fire); `pick` is a scheduler's choice of the next task when
+ * two or more were ready (FIFO without a scheduler records none: it takes the head).
  * @public
  */
 export type TraceKind =
@@ -19,7 +24,10 @@ export type TraceKind =
   | "complete"
   | "fail"
   | "cancel"
-  | "timer";
+  | "timer"
+  | "arm"
+  | "disarm"
+  | "pick";
 
 /**
  * One thing the runtime did.
@@ -27,6 +35,12 @@ export type TraceKind =
  * - `detail`: words about it (`sleep(50)`, the error message, `abort`)
  * - `by`: for wakes and cancels, who caused it: a task id, `"timer"`, or `"outside"` (a host
  *   callback such as a Promise or a host timer, outside the runtime's control)
+ * - `deadline`, `seq`: on `arm`, `disarm` and `timer`, the timer's key in the heap (timers fire
+ *   in (deadline, seq) order); `task` is the task that armed it
+ * - `queueIndex`, `ready`: on `pick`, the chosen task's place in the run queue (0 = the head,
+ *   what FIFO would run) and how many tasks were ready
+ * - `site`: on `poll`, where the task yielded the future ("file:line", the last two path
+ *   segments), when the runtime was created with `traceSites: true`
  * @public
  */
 export interface TraceEvent {
@@ -36,6 +50,11 @@ export interface TraceEvent {
   readonly name?: string;
   readonly detail?: string;
   readonly by?: number | "timer" | "outside";
+  readonly deadline?: number;
+  readonly seq?: number;
+  readonly queueIndex?: number;
+  readonly ready?: number;
+  readonly site?: string;
 }
 
 /** Where trace events go. */

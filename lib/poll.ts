@@ -3,6 +3,7 @@
 // wakeful returns is both, so `const v = yield* fut` is typed `T` while `yield fut` also works.
 
 import type { Context } from "./waker";
+import { noteSite, sites } from "./site";
 
 /** The answer of `poll`: ready with a value, or pending (a wake is arranged). @public */
 export type Poll<T> = { readonly ready: true; readonly value: T } | { readonly ready: false };
@@ -84,6 +85,7 @@ class YieldOnce<T> implements Iterator<Future<unknown>, T, unknown> {
   next(value?: unknown): IteratorResult<Future<unknown>, T> {
     if (this.yielded) return { done: true, value: value as T };
     this.yielded = true;
+    if (sites.wanted > 0) noteSite(this.future);
     return { done: false, value: this.future };
   }
   throw(error: unknown): IteratorResult<Future<unknown>, T> {
@@ -146,6 +148,7 @@ export abstract class Op<T> implements Future<T>, PromiseLike<T> {
   next(value?: unknown): IteratorResult<Future<unknown>, T> {
     if (this.#walk !== WALK_YIELDED) {
       this.#walk = WALK_YIELDED;
+      if (sites.wanted > 0) noteSite(this); // the yielding generator's frame is on the stack now
       return { done: false, value: this };
     }
     this.#walk = WALK_IDLE;

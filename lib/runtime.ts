@@ -26,6 +26,12 @@ export interface RuntimeOptions {
   slice?: number;
   /** `true` records every event in `runtime.trace`; a function receives each event as it happens. */
   trace?: boolean | ((event: TraceEvent) => void);
+  /**
+   * With `trace`: each poll event also says where the task yielded the future (`site`,
+   * "file:line"). Costs a stack capture per yield, so it is off by default.
+   * @experimental
+   */
+  traceSites?: boolean;
   /** Receives errors of tasks nobody joined, instead of run() rejecting with them. */
   onTaskError?: (error: unknown, task: TaskInfo) => void;
 }
@@ -82,7 +88,10 @@ export class Runtime {
     else if (typeof trace === "function") sink = trace;
     else if (trace !== undefined && trace !== false) throw new TypeError(`trace must be a boolean or a function, not ${describeValue(trace)}`);
     this.trace = events;
-    this.driver = new Driver(this, { clock: options.clock, scheduler, budget, slice, sink, onTaskError: options.onTaskError });
+    const sites = options.traceSites ?? false;
+    if (typeof sites !== "boolean") throw new TypeError(`traceSites must be a boolean, not ${describeValue(sites)}`);
+    if (sites && sink === undefined) throw new TypeError("traceSites: true puts yield sites in trace events, so it needs trace: true or a trace function");
+    this.driver = new Driver(this, { clock: options.clock, scheduler, budget, slice, sink, onTaskError: options.onTaskError, sites });
     const d = this.driver;
     this.metrics = metricsView(d.counters, {
       get ready() { return d.queue.length; },

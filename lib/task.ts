@@ -89,10 +89,8 @@ export interface TaskHost {
   readonly running: boolean;
   enqueue(task: Task): void;
   finished(task: Task): void;
-  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"]): void;
+  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], site?: string): void;
   wokenBy(): TraceEvent["by"];
-  /** Tracing on: record a "timer" event when a firing timer is what wakes `task`. */
-  traceTimer(task: Task): void;
 }
 
 /** What `endPoll` did: the caller has nothing more to do in this step either way. */
@@ -216,7 +214,6 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   override wake(): void {
     const host = this.host;
     host.counters.wakes++;
-    if (host.sink !== undefined) host.traceTimer(this);
     const s = this.#state;
     if (s === PARKED) {
       this.schedule("wake");

@@ -8,6 +8,11 @@
 // A hashed wheel (tokio's, after Varghese & Lauck) makes arm/disarm O(1), but its slot lists
 // lose creation order within a tick; a heap keeps (deadline, seq) exact, which the
 // deterministic scheduler and the "equal deadlines fire in creation order" rule need.
+// With tracing on, the heap records every arm, disarm and fire (the trace can then rebuild it).
+
+import type { Clock } from "./clock";
+import { currentTask, type RunningTask } from "./current";
+import type { TraceEvent, TraceSink } from "./events";
 
 /** What the heap needs from an entry: the future that waits embeds these fields. */
 export interface TimerEntry {
@@ -29,6 +34,18 @@ function before(a: TimerEntry, b: TimerEntry): boolean {
 export class TimerHeap {
   private readonly heap: TimerEntry[] = [];
   private seq = 0;
+  /** Where arm/disarm/fire events go; undefined (tracing off) costs one check per change. */
+  private sink: TraceSink | undefined = undefined;
+  private clock: Clock | undefined = undefined;
+  /** Who armed each entry, kept only while tracing, so a fire or disarm names that task. */
+  private owners: Map<TimerEntry, RunningTask | undefined> | undefined = undefined;
+
+  /** Record every change of this heap as trace events stamped by `clock`. */
+  record(sink: TraceSink, clock: Clock): void {
+    this.sink = sink;
+    this.clock = clock;
+    this.owners = new Map();
+  }
 
   get size(): number {
     return this.heap.length;
@@ -41,12 +58,18 @@ export class TimerHeap {
     entry.index = this.heap.length;
     this.heap.push(entry);
     this.up(entry.index);
+    if (this.sink !== undefined) this.note("arm", entry);
   }
 
   /** Disarm `entry`; a no-op when it already fired or was disarmed. */
   disarm(entry: TimerEntry): void {
+    if (entry.index < 0 || this.heap[entry.index] !== entry) return;
+    this.remove(entry);
+    if (this.sink !== undefined) this.note("disarm", entry);
+  }
+
+  private remove(entry: TimerEntry): void {
     const i = entry.index;
-    if (i < 0 || this.heap[i] !== entry) return;
     entry.index = -1;
     const last = this.heap.pop() as TimerEntry;
     if (i === this.heap.length) return;
@@ -66,8 +89,40 @@ export class TimerHeap {
   popDue(now: number): TimerEntry | undefined {
     const top = this.heap[0];
     if (top === undefined || top.deadline > now) return undefined;
-    this.disarm(top);
+    this.remove(top);
+    if (this.sink !== undefined) this.note("timer", top);
     return top;
+  }
+
+  /** The armed entries in firing order, (deadline, seq) ascending: for inspection and tests, O(n log n). */
+  sorted(): TimerEntry[] {
+    return this.heap.slice().sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  }
+
+  /**
+   * One trace event for a change of `entry`: its task is the one that armed it; a disarm by
+   * another task names that one in `by`; a fire is `by: "timer"`, as the wake it causes.
+   */
+  private note(kind: "arm" | "disarm" | "timer", entry: TimerEntry): void {
+    const owners = this.owners as Map<TimerEntry, RunningTask | undefined>;
+    const now = currentTask();
+    let owner: RunningTask | undefined;
+    if (kind === "arm") {
+      owner = now;
+      owners.set(entry, owner);
+    } else {
+      owner = owners.get(entry) ?? now;
+      owners.delete(entry);
+    }
+    const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { t: (this.clock as Clock).now(), kind, task: owner === undefined ? 0 : owner.id };
+    if (owner?.name !== undefined) event.name = owner.name;
+    if (kind === "timer") {
+      event.detail = `deadline ${entry.deadline}`;
+      event.by = "timer";
+    } else if (kind === "disarm" && now !== undefined && now !== owner) event.by = now.id;
+    event.deadline = entry.deadline;
+    event.seq = entry.seq;
+    (this.sink as TraceSink)(event);
   }
 
   private up(i: number): void {

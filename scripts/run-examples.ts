@@ -7,7 +7,8 @@
 //   --update       rewrite the .out files from the current output (when authoring an example)
 // Extra arguments filter examples by substring of their path (`npm run demo -- tutorial 05`).
 // Examples run in parallel (one per core), the full demo one at a time; output comes in order,
-// ending with the trace export (it writes files to look at).
+// ending with the trace export (it writes files to look at) and a list of the HTML pages
+// the examples wrote under build/.
 
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
@@ -182,6 +183,18 @@ async function main(): Promise<void> {
     }
   }
   if (mode === "demo" && !full) console.log(`\nThe whole of each: npm run demo -- --full [filter], e.g. npm run demo -- --full 06-lost`);
+  if (mode === "demo") {
+    // The pages the examples wrote: the tutorial's chapters (the machine move by move) and the export.
+    const pages = ["tutorial", "trace-export"].flatMap((d) => {
+      const dir = join(root, "build", d);
+      return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".html")).sort().map((f) => `build/${d}/${f}`) : [];
+    });
+    if (pages.length > 0) {
+      console.log("\nPages to open in a browser. Each replays its run move by move, with the machine (run queue,");
+      console.log("parked tasks, timers) beside the lanes; add #move=N to the address to open one at move N:");
+      for (const page of pages) console.log(`  ${page}`);
+    }
+  }
   console.log(`\nexamples: ${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
 }

@@ -12,8 +12,12 @@
 //
 // Notice: `Delay` here never touches `cx.waker`. That is fine for this executor and a bug for
 // any executor that polls only woken tasks (chapter 03, and chapter 05's lost wake-up).
+//
+// Last, the three delays on wakeful, written as a page (build/tutorial/02-busy-executor.html):
+// after the last one parks, the run queue is empty and the three timers wait in the heap.
 
-import { Poll, RingQueue, noopContext } from "../../lib/index";
+import { Poll, RingQueue, Runtime, noopContext, sleep } from "../../lib/index";
+import { look, moveWhere } from "./support/page";
 import type { Context, Future } from "../../lib/index";
 
 /** Simulated time: the executor moves it forward by 1 ms per lap of its loop. */
@@ -75,3 +79,10 @@ spinner.spawn(new RealDelay());
 spinner.run(() => {});
 console.log(`\nreal clock: one 20 ms delay: ${spinner.ready} useful poll, and until then the loop polled without a pause: it never slept`);
 console.error(`  (this run: ${spinner.polls} polls, ${spinner.polls - spinner.ready} of them wasted; the count depends on the machine)`);
+
+// The same three delays on wakeful: once each has said Pending, its run queue is empty and
+// stays empty until a timer fires. Nothing is polled while they wait.
+const rt = new Runtime({ clock: "virtual", trace: true });
+for (const ms of [3, 50, 200]) rt.spawn(function* () { yield* sleep(ms); }, { name: `delay ${ms}` });
+rt.runSync();
+console.log(`\n${look("02-busy-executor", "02 · three delays on wakeful: nothing is polled while they wait", rt.trace, moveWhere(rt.trace, "poll sleep(200) until t=200 → park"))}`);

@@ -15,10 +15,16 @@
 //
 // Notice: a waker is per task, and waking a task that is already queued does nothing, so a
 // task is never in the queue twice however often it is woken.
+//
+// Last, the same four tasks run on wakeful with tracing on, and the program writes the run as a
+// page (build/tutorial/03-waker-executor.html) and prints the machine after three moves: every
+// delay parked with its timer in the heap; the countdown back in the queue after waking itself
+// during its poll; a timer leaving the heap and its task joining the queue.
 
-import { Poll, RingQueue } from "../../lib/index";
+import { Poll, RingQueue, Runtime, sleep } from "../../lib/index";
 import type { Context, Future, Waker } from "../../lib/index";
 import { Countdown } from "./support/futures";
+import { after, moveWhere, writePage } from "./support/page";
 
 interface Task {
   readonly name: string;
@@ -107,3 +113,16 @@ for (const remember of [false, true]) {
   ex.run();
   console.log(`  polls: ${ex.polls} (chapter 02 needed 256 for the three delays alone)`);
 }
+
+// The same four tasks on wakeful, traced: its driver keeps the same three things — a run queue,
+// parked tasks, a timer heap — and the page (and the text below) shows them after every move.
+const rt = new Runtime({ clock: "virtual", trace: true });
+for (const ms of [3, 50, 200]) rt.spawn(function* () { yield* sleep(ms); }, { name: `delay ${ms}` });
+rt.spawn(function* () { return yield new Countdown("countdown", 3); }, { name: "countdown" });
+rt.runSync();
+const events = rt.trace;
+console.log(`\nOn wakeful: ${writePage("03-waker-executor", events, "03 · wakers that re-queue: three delays and a countdown")}`);
+const allParked = moveWhere(events, "poll sleep(200) until t=200 → park");
+const requeued = moveWhere(events, "→ requeued");
+const fired = moveWhere(events, "timer fires");
+console.log(`${after(events, allParked)}\n${after(events, requeued)}\n${after(events, fired)}`);

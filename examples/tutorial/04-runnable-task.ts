@@ -13,11 +13,14 @@
 // and the executor loop carries on with the next task.
 //
 // Notice: the Runnable is also the task's Waker (one object per task, as in wakeful's task.ts),
-// so waking costs no allocation, and `willWake` is just identity.
+// so waking costs no allocation, and `willWake` is just identity. Last, the same four tasks on
+// wakeful, written as a page (build/tutorial/04-runnable-task.html); at the move where fragile
+// fails, the others are still in the run queue, each with the reason it is there.
 
-import { Poll, RingQueue } from "../../lib/index";
+import { Poll, RingQueue, Runtime } from "../../lib/index";
 import type { Context, Future, Waker } from "../../lib/index";
 import { Countdown, Doorbell } from "./support/futures";
+import { look, moveWhere } from "./support/page";
 
 type Body<T> = Generator<Future<unknown>, T, unknown>;
 type Schedule = (runnable: Runnable<unknown>) => void;
@@ -172,3 +175,34 @@ while (queue.length > 0) {
   console.log(`  → ${r.run()}`);
 }
 console.log(`queue empty after ${steps} steps; the executor never saw an exception`);
+
+// The same four tasks on wakeful, where the Runnable and the Waker are one Task object and the
+// schedule function is the driver's run queue.
+const rt = new Runtime({ clock: "virtual", trace: true, onTaskError: () => {} });
+const doorbell = new Doorbell("bell");
+const wAdder = rt.spawn(function* () {
+  yield new Countdown("warm-up", 2);
+  return 40 + 2;
+}, { name: "adder" });
+const wFragile = rt.spawn(function* () {
+  yield broken;
+}, { name: "fragile" });
+rt.spawn(function* () {
+  try {
+    yield broken;
+  } catch {
+    // caught at its yield: this task carries on
+  }
+  return (yield doorbell) as string;
+}, { name: "careful" });
+rt.spawn(function* () {
+  yield* wAdder;
+  try {
+    yield* wFragile;
+  } catch {
+    // only fragile failed
+  }
+  doorbell.ring();
+}, { name: "main" });
+rt.runSync();
+console.log(`\n${look("04-runnable-task", "04 · four tasks on wakeful: a failure stays in its task", rt.trace, moveWhere(rt.trace, "fail:"))}`);

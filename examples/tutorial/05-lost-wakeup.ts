@@ -11,12 +11,17 @@
 // that its last poll returned Pending without reading `cx.waker`; the trace timeline shows the
 // task parking with no timer and no wake ever after.
 //
+// Then the machine itself, move by move (also written as build/tutorial/05-lost-wakeup.html):
+// after sleep(5) parks, the napper is parked *and* a timer in the heap names it; after
+// ForgetfulSleep parks, it is parked and nothing — no timer, no waker — points back at it.
+//
 // The exercise (docs/tutorial/05-the-lost-wake-up.md): fix the Sleep. The solution is at the
 // end: arrange the wake-up, either by giving the waker to a timer or by building on `sleep()`.
 
-import { DeadlockError, Op, Poll, RingQueue, Runtime, now, runSync, sleep, spawn } from "../../lib/index";
+import { DeadlockError, Op, Poll, RingQueue, Runtime, now, sleep, spawn } from "../../lib/index";
 import type { Context, Future, Operation, Waker } from "../../lib/index";
 import { timeline } from "../../lib/trace/index";
+import { after, moveWhere, writePage } from "./support/page";
 
 interface Timer {
   deadline: number;
@@ -141,7 +146,7 @@ function* napper(): Operation<void> {
   yield* sleep(5); // a well-behaved sleep first, for contrast
   yield* new WakefulForgetfulSleep(10);
 }
-const rt = new Runtime({ clock: "virtual", trace: true });
+const rt = new Runtime({ clock: "virtual", trace: true, traceSites: true });
 rt.spawn(
   function* () {
     yield* spawn(napper(), { name: "napper" }); // main parks on the napper's JoinHandle
@@ -160,6 +165,10 @@ try {
 console.log("\n  timeline(rt.trace): sleep(5) parks, its timer fires and wakes the napper; ForgetfulSleep");
 console.log("  parks, and nothing ever happens to the napper again.\n");
 console.log(timeline(rt.trace).replace(/^/gm, "  "));
+const lost = rt.trace;
+console.log(`\n  The machine, on the page ${writePage("05-lost-wakeup", lost, "05 · the lost wake-up: ForgetfulSleep on wakeful")}:`);
+console.log(after(lost, moveWhere(lost, "poll sleep(5) until t=5 → park")));
+console.log(after(lost, moveWhere(lost, "poll ForgetfulSleep(10) → park")));
 
 console.log("\n3. Solution: arrange the wake-up.");
 for (const blocking of [false, true]) {
@@ -184,9 +193,15 @@ class FixedSleep extends Op<void> {
     return `FixedSleep(${this.ms})`;
   }
 }
-const at = runSync(function* () {
+const fixed = new Runtime({ clock: "virtual", trace: true });
+let at = NaN;
+fixed.spawn(function* () {
   yield* sleep(5);
   yield* new FixedSleep(10);
-  return now();
-});
+  at = now();
+}, { name: "napper" });
+fixed.runSync();
 console.log(`  wakeful: FixedSleep(10) after sleep(5) → done at t=${at}`);
+const kept = fixed.trace;
+console.log(`\n  The machine, on the page ${writePage("05-fixed-sleep", kept, "05 · the wake-up arranged: FixedSleep on wakeful")}:`);
+console.log(after(kept, moveWhere(kept, "poll FixedSleep(10) → park")));

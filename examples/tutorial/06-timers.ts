@@ -15,9 +15,12 @@
 // Last, wakeful does both: `new Runtime({ clock: "virtual" })` and the default real clock.
 //
 // Notice: the virtual and the real run fire the same timers in the same order; only the
-// waiting differs. That is why tests run on virtual time.
+// waiting differs. That is why tests run on virtual time. The virtual run is written as a page
+// (build/tutorial/06-timers.html); the machine after the four sleeps park shows the heap's
+// order, two timers at t=10 told apart by their arming sequence.
 
 import { Runtime, now, run, sleep, spawn } from "../../lib/index";
+import { look, moveWhere } from "./support/page";
 
 interface Entry {
   readonly deadline: number;
@@ -140,16 +143,17 @@ async function realClock(): Promise<void> {
 
 async function onWakeful(): Promise<void> {
   console.log("\n3. wakeful, virtual clock: the same timers as sleeps, exact times, no waiting:");
-  const rt = new Runtime({ clock: "virtual" });
+  const rt = new Runtime({ clock: "virtual", trace: true });
   const log: string[] = [];
   for (const [ms, label] of [[30, "c"], [10, "a1"], [20, "b1"], [10, "a2"]] as const) {
     rt.spawn(function* () {
       yield* sleep(ms);
       log.push(`${label}@${now()}`);
-    });
+    }, { name: label });
   }
   rt.runSync();
   console.log(`  ${log.join(" ")}`);
+  console.log(`  ${look("06-timers", "06 · timers: four sleeps in wakeful's heap", rt.trace, moveWhere(rt.trace, "poll sleep(10) until t=10 → park") + 2).replace(/\n/g, "\n  ")}`);
 
   console.log("\n4. wakeful, real clock (run): the same order; the times would differ run to run, so we print none:");
   const order: string[] = [];

@@ -18,7 +18,8 @@
 // waits; a catch-all retry loop ends at its next yield; a task that swallows the error still
 // ends cancelled.
 
-import { CancelledError, now, runSync, shield, sleep, spawn } from "../../lib/index";
+import { CancelledError, Runtime, now, shield, sleep, spawn } from "../../lib/index";
+import { look, moveWhere } from "./support/page";
 import type { Operation } from "../../lib/index";
 
 console.log("1. Bare generators: return() versus throw()");
@@ -128,7 +129,9 @@ function* stubborn(): Operation<string> {
   }
   return "I refuse";
 }
-const outcome = runSync(function* () {
+const rt = new Runtime({ clock: "virtual", trace: true });
+let outcome: string[] = [];
+rt.spawn(function* () {
   const tasks = [
     ["worker", spawn(worker(), { name: "worker" })],
     ["retrying", spawn(retrying(), { name: "retrying" })],
@@ -144,7 +147,9 @@ const outcome = runSync(function* () {
       results.push(`${name}: ${error instanceof CancelledError ? "CancelledError" : String(error)}`);
     }
   }
-  return results;
-});
+  outcome = results;
+}, { name: "main" });
+rt.runSync();
 for (const line of log) console.log(`  ${line}`);
 for (const line of outcome) console.log(`  join → ${line}`);
+console.log(`\n${look("07-cancellation", "07 · cancellation: tasks aborted while they sleep", rt.trace, moveWhere(rt.trace, "aborted by #1") + 2)}`); // after the third abort

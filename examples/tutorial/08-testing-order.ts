@@ -11,12 +11,18 @@
 // a token that replays exactly that run, and its timeline. We replay the token with `explore`,
 // then fix the bug (read and write in one step) and exhaust every schedule with dfs.
 //
+// Last, the failing schedule replayed on a traced runtime and written as a page
+// (build/tutorial/08-testing-order.html): at the move where the schedule leaves FIFO, the
+// machine says which task the scheduler took, from which place in the queue, over whom.
+//
 // Notice: the failing schedule is plain data — a list of choices — so it can be shrunk,
 // printed, replayed and kept as a regression test. docs/TESTING.md has the whole workflow.
 
-import { yieldNow } from "../../lib/index";
-import type { Operation, Runtime } from "../../lib/index";
-import { CounterexampleError, check, explore } from "../../lib/testing/index";
+import { Runtime, yieldNow } from "../../lib/index";
+import type { Operation } from "../../lib/index";
+import { CounterexampleError, check, explore, replay } from "../../lib/testing/index";
+import { machineStates } from "../../lib/trace/index";
+import { look } from "./support/page";
 
 /** The schedule test: spawn the tasks (fresh state every run) and return the final check. */
 function counterTest(fixed: boolean) {
@@ -64,4 +70,14 @@ for (let i = 1; i <= 3; i++) {
 
 console.log("\n4. The fix (read and write in one step), every schedule explored with dfs:");
 const all = explore(counterTest(true), { strategy: "dfs" });
+const replayed = new Runtime({ clock: "virtual", trace: true, scheduler: replay(token) });
+const verdict = counterTest(false)(replayed);
+replayed.runSync();
+try {
+  verdict();
+} catch {
+  // the lost update, as expected: the page shows how it happened
+}
+const picked = machineStates(replayed.trace).findIndex((s) => s.step?.picked.startsWith("the scheduler's pick: position") === true) + 1;
 console.log(`  ${all.ok ? "passes" : "fails"} under all ${all.schedules} schedules (exhausted: ${all.exhausted})`);
+console.log(`\n${look("08-testing-order", `08 · the lost update, replayed from ${token}`, replayed.trace, picked)}`);

@@ -5,11 +5,13 @@
 // idea it holds (docs/tutorial/09-the-real-files.md says more about each one).
 //
 // Notice: every line below is computed by running wakeful, not written by hand — if a claim
-// stopped being true, this example's output would change and `npm test` would say so.
+// stopped being true, this example's output would change and `npm test` would say so. The
+// traced run of the events.ts row is written as a page (build/tutorial/09-tour-of-lib.html).
 
 import { Poll, Runtime, RingQueue, call, from, now, pollFn, ready, run, runSync, sleep, spawn, timeout, yieldNow } from "../../lib/index";
 import type { Context, Operation, Scheduler, TraceEvent } from "../../lib/index";
 import { Countdown } from "./support/futures";
+import { look, moveWhere } from "./support/page";
 
 const row = (file: string, idea: string, fact: unknown) => console.log(`${file.padEnd(13)} ${idea.padEnd(58)} ${String(fact)}`);
 
@@ -35,7 +37,8 @@ async function tour(): Promise<void> {
   row("task.ts", "the task is its own Waker and Context (cx.waker === cx)", wakerIsTask);
 
   const kinds = new Set<string>();
-  const rt = new Runtime({ clock: "virtual", trace: (e: TraceEvent) => void kinds.add(e.kind) });
+  const recorded: TraceEvent[] = [];
+  const rt = new Runtime({ clock: "virtual", trace: (e: TraceEvent) => void (kinds.add(e.kind), recorded.push(e)) });
   rt.spawn(function* () {
     yield* from(new Countdown("c", 1));
     yield* sleep(1);
@@ -137,6 +140,9 @@ async function tour(): Promise<void> {
     yield* sleep(2); // a real clock: the driver asks host.ts to arm one host timer
   });
   row("host.ts", "the one file that touches host timers: run() + sleep(2)", `waited ${performance.now() - before >= 2 ? "2 ms or more" : "less than 2 ms (?)"} of wall time`);
+
+  // events.ts's run, as the page every chapter wrote: the machine the files above implement.
+  console.log(`\n${look("09-tour-of-lib", "09 · the real files: a Countdown, then a sleep", recorded, moveWhere(recorded, "poll sleep(1) until t=1 → park"))}`);
 }
 
 tour().catch((error) => {

@@ -6,6 +6,7 @@
 import type { TraceEvent } from "../events";
 import { describeValue } from "../poll";
 import { checkEvents, formatTime, lanesOf } from "./lanes";
+import { isQuiet } from "./moves";
 import { type Step, stepsOf } from "./steps";
 import { ownText } from "./words";
 
@@ -140,8 +141,9 @@ function pollSlices(list: readonly TraceEvent[], ts: number[], steps: Step[], st
     const step = steps[stepOf[i] as number];
     if (step === undefined) return;
     let j = i + 1;
-    // The poll ends at the task's next own event in this step, other than a wake it gave itself.
-    while (j <= step.last && ((list[j] as TraceEvent).task !== e.task || (list[j] as TraceEvent).kind === "wake")) j++;
+    // The poll ends at the task's next own event in this step, other than a wake it gave itself
+    // or a timer it armed or disarmed on the way.
+    while (j <= step.last && ((list[j] as TraceEvent).task !== e.task || (list[j] as TraceEvent).kind === "wake" || isQuiet((list[j] as TraceEvent).kind))) j++;
     const endIdx = Math.min(j, step.last);
     const next = j <= step.last ? (list[j] as TraceEvent) : undefined;
     const outcome =

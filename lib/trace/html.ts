@@ -1,13 +1,16 @@
 // htmlTimeline(events): one self-contained HTML page (no network, no external script) that
 // draws a trace's lanes as inline SVG, explains each mark on hover, and replays the run move by
-// move with a step slider: later moves fade, a cursor marks the current one, and a table says
-// what every task is doing at that moment. The page reads the same without its script.
+// move with a step slider: later moves fade, a cursor marks the current one, a table says what
+// every task is doing at that moment, and a panel beside the lanes shows the machine itself (run
+// queue, parked tasks, timers). `#move=37` in the address opens the page at move 37. The page
+// reads the same without its script (the panel then shows the final state as text).
 
 import type { TraceEvent } from "../events";
 import { describeValue } from "../poll";
 import { checkEvents, formatTime } from "./lanes";
 import { DONE, type Moves, movesOf, NOT_SPAWNED, PARKED, READY, replayStates, RUNNING } from "./moves";
 import { COL_W, escapeHtml, LABEL_W, lanesSvg } from "./svg";
+import { machinePanel, PANEL_SCRIPT, PANEL_STYLE, panelHtml } from "./html-machine";
 
 /** Options of {@link htmlTimeline}. @public */
 export interface HtmlTimelineOptions {
@@ -36,6 +39,7 @@ export function htmlTimeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent
   const m = movesOf(list, options.compact ?? true);
   const n = m.moves.length;
   const span = n === 0 ? "no events" : `runtime clock ${formatTime((list[0] as TraceEvent).t)} → ${formatTime((list[list.length - 1] as TraceEvent).t)} ms`;
+  const panel = machinePanel(list, m);
   const summary = `${m.lanes.length} task${m.lanes.length === 1 ? "" : "s"} · ${list.length} events · ${n} moves · ${span}`;
   return `<!doctype html>
 <html lang="en">
@@ -44,7 +48,7 @@ export function htmlTimeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <link rel="icon" href="data:,">
-<style>${STYLE}</style>
+<style>${STYLE}${PANEL_STYLE}</style>
 </head>
 <body>
 <header>
@@ -60,8 +64,11 @@ export function htmlTimeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent
 <output id="readout" for="step">${escapeHtml(readout(m, n))}</output>
 </section>
 ${n === 0 ? `<p class="empty">No trace events: create the runtime with <code>{ trace: true }</code>.</p>` : ""}
+<div class="stage">
 <div class="chart" id="chart">
 ${lanesSvg(list, m)}
+</div>
+${panelHtml(panel.finalText, n)}
 </div>
 <table class="now" id="now">
 <thead><tr><th>task</th><th>state</th><th>last move</th></tr></thead>
@@ -71,10 +78,10 @@ ${finalRows(m, list)}
 </table>
 <footer>
 <p class="legend">${LEGEND}</p>
-<p>Made by <code>htmlTimeline()</code> from <code>wakeful/trace</code>. Hover a mark for its details; drag the slider (or use ← →) to replay the run one move at a time.</p>
+<p>Made by <code>htmlTimeline()</code> from <code>wakeful/trace</code>. Hover a mark for its details; drag the slider (or use ← → and Home End) to replay the run one move at a time; the panel shows the run queue, the parked tasks and the timers after the move, and its link opens the page at that move.</p>
 </footer>
-<script type="application/json" id="trace-data">${scriptJson(dataOf(m, list))}</script>
-<script>${SCRIPT}</script>
+<script type="application/json" id="trace-data">${scriptJson({ ...(dataOf(m, list) as object), ids: m.lanes.map((l) => l.id), machine: panel.data })}</script>
+<script>${PANEL_SCRIPT}${SCRIPT}</script>
 </body>
 </html>
 `;
@@ -211,6 +218,9 @@ const SCRIPT = `
   var drawn = document.querySelectorAll("#lanes [data-k]");
   var STATE = ["not spawned yet", "ready to run", "running", "parked", "finished"];
   var labels = document.getElementById("labels");
+  var labelById = {};
+  data.ids.forEach(function (id, i) { labelById[id] = data.lanes[i]; });
+  var panel = machinePanel(data, function (id) { return labelById[id] || "#" + id; });
   chart.addEventListener("scroll", function () { labels.setAttribute("transform", "translate(" + chart.scrollLeft + ",0)"); });
   function x(k) { return g.labelWidth + k * g.columnWidth + g.columnWidth / 2; }
   // Each lane's state, last move and what it is parked on, before move k: replayed from the
@@ -266,6 +276,8 @@ const SCRIPT = `
       if (cx < chart.scrollLeft + g.labelWidth || cx > chart.scrollLeft + chart.clientWidth - 40) chart.scrollLeft = Math.max(0, cx - chart.clientWidth / 2);
     }
     replayTo(k);
+    if (addressed && location.hash !== "#move=" + k && history.replaceState) history.replaceState(null, "", "#move=" + k);
+    panel(k, n, k === 0 ? "" : data.lanes[data.moves[k - 1][1]] + ": " + data.moves[k - 1][2]);
     for (var r = 0; r < rows.length; r++) {
       rows[r].querySelector(".state").textContent = laneWords(r);
       rows[r].querySelector(".last").textContent = last[r];
@@ -292,7 +304,17 @@ const SCRIPT = `
     if (e.target === slider) return;
     if (e.key === "ArrowLeft") { stop(); show(Number(slider.value) - 1); }
     if (e.key === "ArrowRight") { stop(); show(Number(slider.value) + 1); }
+    if (e.key === "Home") { stop(); show(0); }
+    if (e.key === "End") { stop(); show(n); }
   });
-  show(n);
+  // #move=37 opens the page after move 37 (the panel's link gives each move its address).
+  function fromHash() {
+    var h = /move=(\\d+)/.exec(location.hash);
+    return h === null ? n : Number(h[1]);
+  }
+  window.addEventListener("hashchange", function () { stop(); show(fromHash()); });
+  var addressed = false;
+  show(fromHash());
+  addressed = true; // from now on the address follows the current move
 })();
 `;

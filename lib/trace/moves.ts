@@ -2,6 +2,8 @@
 // a spawn, a timer), each in its task's lane, with the lane states it changes. The timeline
 // prints a row per move; the HTML page a column. Invariant: every event is in exactly one move,
 // in order, and a move records only the lanes it changes, so reading costs O(events).
+// In compact mode the machine's bookkeeping (a timer armed or disarmed, a scheduler's pick) is
+// not a move of its own: it belongs to the move that follows it (at the end, the one before).
 
 import type { TraceEvent } from "../events";
 import { type Lane, lanesOf } from "./lanes";
@@ -56,7 +58,8 @@ export function replayStates(m: Moves, visit: (k: number, state: readonly number
 /**
  * Read `events` as moves. With `compact`, a poll is joined with the Ready, park, throw or
  * wake-itself-and-requeue that follows it, and a timer with the wake it causes; only adjacent
- * events of one task are joined, so nothing that happened in between is hidden.
+ * events of one task are joined, so nothing that happened in between is hidden (bookkeeping —
+ * arm, disarm, pick — is folded into the next move).
  */
 export function movesOf(events: readonly TraceEvent[], compact: boolean): Moves {
   const lanes = lanesOf(events);
@@ -64,9 +67,15 @@ export function movesOf(events: readonly TraceEvent[], compact: boolean): Moves 
   lanes.forEach((lane, i) => laneOf.set(lane.id, i));
   const state: number[] = lanes.map(() => NOT_SPAWNED);
   const moves: Move[] = [];
+  let quietFrom = -1;
   for (let i = 0; i < events.length; i++) {
     const e = events[i] as TraceEvent;
-    const first = i;
+    if (compact && isQuiet(e.kind)) {
+      if (quietFrom < 0) quietFrom = i;
+      continue;
+    }
+    const first = quietFrom < 0 ? i : quietFrom;
+    quietFrom = -1;
     let text = ownText(e);
     let full = text;
     let tail = 0;
@@ -96,7 +105,27 @@ export function movesOf(events: readonly TraceEvent[], compact: boolean): Moves 
     }
     moves.push({ first, last: i, t: e.t, lane, text, full, tail, causeLane, causeText: cause, changes });
   }
+  if (quietFrom >= 0) {
+    const end = moves.pop();
+    if (end !== undefined) moves.push({ ...end, last: events.length - 1 });
+    else {
+      // Only bookkeeping (a trace cut to a window): one move for it, in its task's lane.
+      const e = events[quietFrom] as TraceEvent;
+      moves.push({ first: quietFrom, last: events.length - 1, t: e.t, lane: laneOf.get(e.task) as number, text: ownText(e), full: ownText(e), tail: 0, causeLane: -1, causeText: undefined, changes: [] });
+    }
+  }
   return { lanes, moves };
+}
+
+/** Kinds that change the machine's bookkeeping but no task's lane: folded into a neighbouring move. */
+export function isQuiet(kind: string): boolean {
+  return kind === "arm" || kind === "disarm" || kind === "pick";
+}
+
+/** The index of the first event at or after `j` that is not bookkeeping. */
+function loud(list: readonly TraceEvent[], j: number): number {
+  while (j < list.length && isQuiet((list[j] as TraceEvent).kind)) j++;
+  return j;
 }
 
 /** A lane's state once `e` (the last event of its move) has happened. */
@@ -126,24 +155,26 @@ interface Joined {
 
 function joinWithOutcome(list: readonly TraceEvent[], i: number): Joined | undefined {
   const e = list[i] as TraceEvent;
-  const a = list[i + 1];
+  const ia = loud(list, i + 1);
+  const a = list[ia];
   if (a === undefined || a.task !== e.task) return undefined;
-  if (e.kind === "timer" && a.kind === "wake" && a.by === "timer") return { text: "timer fires → woken", tail: 0, last: i + 1 };
+  if (e.kind === "timer" && a.kind === "wake" && a.by === "timer") return { text: "timer fires → woken", tail: 0, last: ia };
   if (e.kind !== "poll") return undefined;
   const polled = e.detail ?? "a future";
-  if (a.kind === "ready") return outcome(polled, "Ready", i + 1);
+  if (a.kind === "ready") return outcome(polled, "Ready", ia);
   if (a.kind === "throw") {
     // The row names the error ("→ threw TimeoutError"); its message is in `full` and the trace.
     const name = a.detail === undefined ? "" : ` ${a.detail.split(":")[0]}`;
-    return { ...outcome(polled, `threw${name}`, i + 1), full: `poll ${polled} → threw${a.detail === undefined ? "" : ` ${a.detail}`}` };
+    return { ...outcome(polled, `threw${name}`, ia), full: `poll ${polled} → threw${a.detail === undefined ? "" : ` ${a.detail}`}` };
   }
   if (a.kind === "park") {
     // The park names the same future, sometimes more precisely ("sleep(5) until t=5").
     const what = a.detail !== undefined && a.detail.startsWith(polled) ? a.detail : polled;
-    return outcome(what, "park", i + 1);
+    return outcome(what, "park", ia);
   }
-  const b = list[i + 2];
-  if (a.kind === "wake" && a.by === e.task && b !== undefined && b.task === e.task && b.kind === "pending") return outcome(polled, "requeued", i + 2);
+  const ib = loud(list, ia + 1);
+  const b = list[ib];
+  if (a.kind === "wake" && a.by === e.task && b !== undefined && b.task === e.task && b.kind === "pending") return outcome(polled, "requeued", ib);
   return undefined;
 }
 

@@ -5,6 +5,8 @@
 
 import type { TraceEvent } from "../events";
 import { checkEvents, formatTime } from "./lanes";
+import { MachineReplay } from "./machine";
+import { machineLines } from "./machine-text";
 import { type Move, movesOf, NOT_SPAWNED, PARKED, READY, replayStates, RUNNING, DONE } from "./moves";
 
 /** How {@link timeline} lays out the chart. @public */
@@ -20,6 +22,13 @@ export interface TimelineOptions {
   maxRows?: number;
   /** End with a line explaining the lane marks. Default true. */
   legend?: boolean;
+  /**
+   * After each row, the driver's state once it happened: the run queue in order (and why each
+   * task is in it), the parked tasks and what will wake them, the armed timers in firing order,
+   * and for a row that starts a step, why that task ran. Default false.
+   * @experimental
+   */
+  state?: boolean;
 }
 
 /** The mark a lane shows in a row where its task did nothing, by state. */
@@ -100,6 +109,9 @@ export function timeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>, o
   }
   const used = new Set<string>();
   let shownT: string | undefined = undefined;
+  const replay = options.state === true ? new MachineReplay() : undefined;
+  let applied = 0;
+  let lastStep = 0;
   for (let r = first; r < moves.length; r++) {
     const t = times[r] as string;
     const cells = shown.map((i) => {
@@ -109,6 +121,13 @@ export function timeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>, o
     });
     out.push(line(t === shownT ? "" : t, cells));
     shownT = t;
+    if (replay !== undefined) {
+      for (; applied <= (moves[r] as Move).last; applied++) replay.apply(list[applied] as TraceEvent);
+      const s = replay.snapshot();
+      const n = s.step?.n ?? 0;
+      for (const text of machineLines(s, n !== lastStep)) out.push(`${" ".repeat(tWidth)} ┆   ${text}`);
+      lastStep = n;
+    }
   }
   if (options.legend ?? true) {
     const text = legend(used);

@@ -30,9 +30,20 @@ export function ownText(e: TraceEvent): string {
       return "cancelled";
     case "throw":
       return detail === undefined ? "→ threw" : `→ threw ${detail}`;
+    case "arm":
+      return `arm timer ${timerKey(e)}`;
+    case "disarm":
+      return `disarm timer ${timerKey(e)}${typeof e.by === "number" && e.by !== e.task ? ` (by #${e.by})` : ""}`;
+    case "pick":
+      return detail ?? "picked by the scheduler";
     default:
       return detail === undefined ? e.kind : `${e.kind}: ${detail}`;
   }
+}
+
+/** A timer as the heap orders it: "t=5 #0" (deadline, then arming sequence). */
+export function timerKey(e: TraceEvent): string {
+  return `t=${e.deadline ?? "?"} #${e.seq ?? "?"}`;
 }
 
 function wakeText(e: TraceEvent): string {
@@ -54,6 +65,7 @@ export function causeText(e: TraceEvent): string | undefined {
   if (typeof by !== "number" || by === e.task) return undefined;
   if (e.kind === "spawn") return `spawn #${e.task}`;
   if (e.kind === "wake") return `${e.detail === "abort" ? "abort" : "wake"} #${e.task}`;
+  if (e.kind === "disarm") return `disarm a timer of #${e.task}`;
   return `${e.kind} #${e.task}`;
 }
 

@@ -32,6 +32,7 @@ describe("trace", () => {
     expect(lane(rt.trace, h.id)).to.deep.equal([
       ["spawn", undefined, "outside"],
       ["poll", "sleep(5)"],
+      ["arm"],
       ["park", "sleep(5) until t=5"],
       ["timer", "deadline 5", "timer"],
       ["wake", undefined, "timer"],
@@ -40,7 +41,9 @@ describe("trace", () => {
       ["complete"],
     ]);
     expect(rt.trace.every((e) => e.name === "sleeper")).to.equal(true);
-    expect(rt.trace.map((e) => e.t)).to.deep.equal([0, 0, 0, 5, 5, 5, 5, 5]);
+    expect(rt.trace.map((e) => e.t)).to.deep.equal([0, 0, 0, 0, 5, 5, 5, 5, 5]);
+    const timerKeys = rt.trace.filter((e) => e.kind === "arm" || e.kind === "timer").map((e) => [e.kind, e.deadline, e.seq]);
+    expect(timerKeys).to.deep.equal([["arm", 5, 0], ["timer", 5, 0]]);
   });
 
   it("names the waking task's id in `by` when one task wakes another", () => {
@@ -121,7 +124,7 @@ describe("trace", () => {
       yield* sleep(1);
     });
     rt.runSync();
-    expect(seen.map((e) => e.kind)).to.deep.equal(["spawn", "poll", "park", "timer", "wake", "poll", "ready", "complete"]);
+    expect(seen.map((e) => e.kind)).to.deep.equal(["spawn", "poll", "arm", "park", "timer", "wake", "poll", "ready", "complete"]);
     expect(rt.trace).to.deep.equal([]);
   });
 

@@ -197,3 +197,87 @@ describe("trace: timeline(events)", () => {
     );
   });
 });
+
+describe("trace: timeline(events, { state: true })", () => {
+  const run = () => {
+    const rt = new Runtime({ clock: "virtual", trace: true });
+    rt.spawn(function* () {
+      spawn(function* () {
+        yield* sleep(3);
+      }, { name: "child" });
+      yield* sleep(5);
+    }, { name: "main" });
+    rt.runSync();
+    return rt.trace;
+  };
+
+  it("prints after each row the run queue (and why each task is in it), the parked tasks, the timers, and why a step's task ran", () => {
+    expect(timeline(run(), { state: true, legend: false })).to.equal(
+      [
+        "t │ #1 main                         #2 child",
+        "──┼───────────────────────────────────────────────────────────────",
+        "0 │ spawn",
+        "  ┆   queue:  1. #1 main (spawned from outside)",
+        "  ┆   parked: none",
+        "  ┆   timers: none armed",
+        "  │ spawn #2                        spawned by #1",
+        "  ┆   step: #1 main ran as head of the run queue (FIFO); it was spawned from outside",
+        "  ┆   running: #1 main",
+        "  ┆   queue:  1. #2 child (spawned by #1)",
+        "  ┆   parked: none",
+        "  ┆   timers: none armed",
+        "  │ poll sleep(5) until t=5 → park  │",
+        "  ┆   queue:  1. #2 child (spawned by #1)",
+        "  ┆   parked: #1 main on sleep(5) until t=5 ⇠ timer t=5 #0",
+        "  ┆   timers: t=5 #0 (#1 main)",
+        "  │ ╎                               poll sleep(3) until t=3 → park",
+        "  ┆   step: #2 child ran as head of the run queue (FIFO); it was spawned by #1",
+        "  ┆   queue:  empty",
+        "  ┆   parked: #1 main on sleep(5) until t=5 ⇠ timer t=5 #0",
+        "  ┆           #2 child on sleep(3) until t=3 ⇠ timer t=3 #1",
+        "  ┆   timers: t=3 #1 (#2 child)",
+        "  ┆           t=5 #0 (#1 main)",
+        "3 │ ╎                               timer fires → woken",
+        "  ┆   queue:  1. #2 child (woken by timer t=3 #1)",
+        "  ┆   parked: #1 main on sleep(5) until t=5 ⇠ timer t=5 #0",
+        "  ┆   timers: t=5 #0 (#1 main)",
+        "  │ ╎                               poll sleep(3) until t… → Ready",
+        "  ┆   step: #2 child ran as head of the run queue (FIFO); it was woken by timer t=3 #1",
+        "  ┆   running: #2 child",
+        "  ┆   queue:  empty",
+        "  ┆   parked: #1 main on sleep(5) until t=5 ⇠ timer t=5 #0",
+        "  ┆   timers: t=5 #0 (#1 main)",
+        "  │ ╎                               complete",
+        "  ┆   queue:  empty",
+        "  ┆   parked: #1 main on sleep(5) until t=5 ⇠ timer t=5 #0",
+        "  ┆   timers: t=5 #0 (#1 main)",
+        "5 │ timer fires → woken",
+        "  ┆   queue:  1. #1 main (woken by timer t=5 #0)",
+        "  ┆   parked: none",
+        "  ┆   timers: none armed",
+        "  │ poll sleep(5) until t… → Ready",
+        "  ┆   step: #1 main ran as head of the run queue (FIFO); it was woken by timer t=5 #0",
+        "  ┆   running: #1 main",
+        "  ┆   queue:  empty",
+        "  ┆   parked: none",
+        "  ┆   timers: none armed",
+        "  │ complete",
+        "  ┆   queue:  empty",
+        "  ┆   parked: none",
+        "  ┆   timers: none armed",
+      ].join("\n"),
+    );
+  });
+
+  it("rebuilds the state from the first event even when maxRows leaves rows out", () => {
+    const full = timeline(run(), { state: true, legend: false }).split("\n");
+    const tail = timeline(run(), { state: true, legend: false, maxRows: 2 }).split("\n");
+    // The same last two rows and their state lines (the first shown row now prints its time).
+    expect(tail.slice(4)).to.deep.equal(full.slice(-9));
+    expect(tail[3]).to.equal(`5${(full[full.length - 10] as string).slice(1)}`);
+  });
+
+  it("prints no state lines without the option", () => {
+    expect(timeline(run())).not.to.include("┆");
+  });
+});

@@ -1,0 +1,41 @@
+// Yield sites: where a task yielded the future it is polled on ("file:line"), for trace events.
+// Captured only for runtimes created with `traceSites: true`; until one exists, a `yield*` pays
+// one integer check (`sites.wanted`). A site costs a stack capture, kept in a WeakMap keyed by
+// the future, so futures carry no extra field and a finished future takes its site with it.
+
+import { currentTask } from "./current";
+
+/** How many runtimes asked for sites: the one check a yield makes while tracing is off. */
+export const sites = { wanted: 0 };
+
+const known = new WeakMap<object, string>();
+
+/** Remember where `future` is being yielded, if its task's runtime asked for sites. */
+export function noteSite(future: object): void {
+  const task = currentTask();
+  if (task === undefined || (task.host as { sites?: boolean }).sites !== true || known.has(future)) return;
+  const site = callerSite(new Error().stack);
+  if (site !== undefined) known.set(future, site);
+}
+
+/** The site `future` was yielded at, if it was captured. */
+export function siteOf(future: object): string | undefined {
+  return known.get(future);
+}
+
+/**
+ * The first stack frame outside this file and poll.ts (the yielding generator), as the last two
+ * path segments and the line: "tutorial/05-lost-wakeup.ts:142". Short, and the same on every
+ * machine, so outputs that show it can be checked.
+ */
+function callerSite(stack: string | undefined): string | undefined {
+  if (stack === undefined) return undefined;
+  for (const line of stack.split("\n").slice(1)) {
+    const m = /\(?([^\s()]+):(\d+):\d+\)?\s*$/.exec(line);
+    if (m === null) continue;
+    const path = (m[1] as string).replace(/^file:\/\//, "");
+    if (/[\\/]lib[\\/](site|poll)\.[jt]s$/.test(path)) continue;
+    return `${path.split(/[\\/]/).slice(-2).join("/")}:${m[2]}`;
+  }
+  return undefined;
+}
