@@ -62,7 +62,8 @@ export class Barrier implements Resource {
   }
 
   /**
-   * Arrive and wait for the rest of this generation.
+   * Arrive and wait for the rest of this generation. One `wait()` future is one arrival, however
+   * many tasks await it (each of them gets its result).
    *
    * ```ts
    * const { leader } = yield* barrier.wait();

@@ -51,7 +51,8 @@ export class Notify implements Resource {
   }
 
   /**
-   * Wait for a notification (or take the stored permit at once).
+   * Wait for a notification (or take the stored permit at once). One `notified()` future is one
+   * waiter, however many tasks await it: a `notifyOne()` that reaches it wakes all of them.
    *
    * ```ts
    * yield* notify.notified();

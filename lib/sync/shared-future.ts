@@ -192,7 +192,9 @@ export abstract class QueuedFuture<T> extends SharedFuture<T> {
   /** @internal Promised something by its primitive (already out of the queue): every waiter is woken to collect it. */
   granted(): void {
     this.state = GRANTED;
-    wakeEach(this);
+    const w0 = this.w0;
+    if (this.ws !== undefined) wakeEach(this);
+    else if (w0 !== undefined) w0.wake(); // the one waiter, inline: every contended wait comes here
   }
 
   /** @internal Ended by its primitive while queued (a close): `p`, or with `p` undefined `error`, for every waiter. */

@@ -74,7 +74,10 @@ describe("wakeful/node properties", function () {
         const got = await run(function* () {
           const src = fromAsyncIterable(source());
           const values: number[] = [];
-          for (let i = 0; i < 10_000; i++) {
+          // Bounded by the values, not by a few thousand turns: a recv that always loses to
+          // yieldNow() sees a value only after the driver lets the host run (once per time slice,
+          // every few thousand turns), so a fixed small bound ended this loop early on a slow machine.
+          for (let i = 0; values.length < delays.length && i < 1_000_000; i++) {
             const cancelThisOne = cancelPattern[i % cancelPattern.length] === true;
             if (cancelThisOne) {
               const r = yield* race(src.recv(), yieldNow());
