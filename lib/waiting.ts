@@ -62,6 +62,25 @@ export function unregister(at: Waiting, w: Waker): boolean {
   return false;
 }
 
+/** True when `w` (or a waker for the same task) is registered on `at`. */
+export function isRegistered(at: Waiting, w: Waker): boolean {
+  const ws = at.ws;
+  if (ws === undefined) return at.w0 !== undefined && same(at.w0, w);
+  for (let i = 0; i < ws.length; i++) if (same(ws[i] as Waker, w)) return true;
+  return false;
+}
+
+/**
+ * Wake every waiter registered on `at` and keep them registered: for a future whose waiters
+ * must be known until they leave (a combinator whose last waiter cancels its children; a lock
+ * grant the last one gives back). A wake may unregister synchronously, so the list is copied.
+ */
+export function wakeEach(at: Waiting): void {
+  const ws = at.ws;
+  if (ws === undefined) at.w0?.wake();
+  else wakeAll({ w0: undefined, ws: ws.slice() });
+}
+
 /** How many waiters are registered. */
 export function waiterCount(at: Waiting): number {
   return at.ws !== undefined ? at.ws.length : at.w0 !== undefined ? 1 : 0;

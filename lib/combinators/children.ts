@@ -14,7 +14,7 @@ import { RingQueue } from "../queue";
 import type { Runtime } from "../runtime";
 import type { Context, Waker } from "../waker";
 import { RUNTIME, SimpleWaker } from "../waker";
-import { register, unregister, waiterCount, type Waiting } from "../waiting";
+import { register, unregister, wakeEach, waiterCount, type Waiting } from "../waiting";
 
 /**
  * The value a body produces: `ValueOf<Op<void>>` is `void`, `ValueOf<() => Generator<…, number>>`
@@ -146,22 +146,8 @@ export class ChildSet implements Waiting {
 
   /** A child woke: every waiter should poll again (registrations stay: only drop(cx) removes one). */
   wakeWaiters(): void {
-    if (this.onWake !== undefined) return this.onWake();
-    const w0 = this.w0;
-    if (w0 !== undefined) return w0.wake();
-    const ws = this.ws;
-    if (ws === undefined) return;
-    let failed = false;
-    let first: unknown = undefined;
-    for (const w of ws.slice()) {
-      try {
-        w.wake();
-      } catch (error) {
-        if (!failed) first = error;
-        failed = true;
-      }
-    }
-    if (failed) throw first;
+    if (this.onWake !== undefined) this.onWake();
+    else wakeEach(this);
   }
 
   /** Forget every waiter (the combinator has delivered its outcome). */

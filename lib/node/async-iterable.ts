@@ -7,6 +7,7 @@
 import type { Future } from "../poll";
 import { describeValue } from "../poll";
 import type { Context, Waker } from "../waker";
+import { SimpleWaker } from "../waker";
 
 /** Anything with a `recv()` future that ends with `undefined`: a wakeful `Receiver`, {@link fromAsyncIterable}'s receiver… @public */
 export interface RecvSource<T> {
@@ -24,7 +25,7 @@ export interface AsyncIterableOptions {
 
 const DONE: IteratorResult<never, undefined> = Object.freeze({ done: true as const, value: undefined });
 
-class ReceiverIterator<T> implements AsyncIterableIterator<T>, Waker, Context {
+class ReceiverIterator<T> extends SimpleWaker implements AsyncIterableIterator<T>, Context {
   private op: Future<T | undefined> | undefined = undefined;
   private resolve: ((r: IteratorResult<T, undefined>) => void) | undefined = undefined;
   private reject: ((error: unknown) => void) | undefined = undefined;
@@ -36,7 +37,9 @@ class ReceiverIterator<T> implements AsyncIterableIterator<T>, Waker, Context {
   constructor(
     private readonly source: RecvSource<T>,
     private readonly closeOnReturn: boolean,
-  ) {}
+  ) {
+    super();
+  }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
     return this;
@@ -76,7 +79,7 @@ class ReceiverIterator<T> implements AsyncIterableIterator<T>, Waker, Context {
   get waker(): Waker {
     return this;
   }
-  wake(): void {
+  override wake(): void {
     if (this.repollQueued || this.op === undefined) return;
     this.repollQueued = true;
     queueMicrotask(() => {
@@ -84,16 +87,6 @@ class ReceiverIterator<T> implements AsyncIterableIterator<T>, Waker, Context {
       this.pollNow();
     });
   }
-  wakeByRef(): void {
-    this.wake();
-  }
-  clone(): Waker {
-    return this;
-  }
-  willWake(other: Waker): boolean {
-    return other === this;
-  }
-
   private pollNow(): void {
     const op = this.op;
     if (op === undefined) return;

@@ -7,7 +7,8 @@
 import type { Driver } from "../driver";
 import { findDriver } from "../current";
 import type { Context } from "../waker";
-import { SharedFuture, wakeEach } from "../sync/shared-future";
+import { SharedFuture } from "../sync/shared-future";
+import { wakeEach } from "../waiting";
 
 /**
  * Base of every lib/node future: a future whose wake-up comes from a host callback, shared by

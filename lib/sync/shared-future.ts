@@ -10,7 +10,7 @@
 
 import { Op, Poll } from "../poll";
 import type { Context, Waker } from "../waker";
-import { register, unregister, wakeAll, waiterCount, type Waiting } from "../waiting";
+import { isRegistered, register, unregister, wakeAll, wakeEach, waiterCount, type Waiting } from "../waiting";
 
 /** Waiting (also the start of a QueuedFuture: holds nothing, is in no queue). */
 export const IDLE = 0;
@@ -23,23 +23,6 @@ const VALUE = 3;
 /** Decided: the error every waiter gets thrown once. Terminal. */
 const FAILED = 4;
 
-/**
- * Wake every waiter registered on `at` and keep them registered: for a future that holds
- * something for them (a lock grant, a reserved message) that the last one to leave must give
- * back, so it has to know who still waits. One waiter wakes without a copy.
- */
-export function wakeEach(at: Waiting): void {
-  const ws = at.ws;
-  if (ws === undefined) at.w0?.wake();
-  else wakeAll({ w0: undefined, ws: ws.slice() }); // a copy: a wake may unregister synchronously
-}
-
-function holds(at: Waiting, w: Waker): boolean {
-  const ws = at.ws;
-  if (ws === undefined) return at.w0 !== undefined && (at.w0 === w || at.w0.willWake(w));
-  for (let i = 0; i < ws.length; i++) if (ws[i] === w || (ws[i] as Waker).willWake(w)) return true;
-  return false;
-}
 
 /**
  * A future with one outcome for every waiter. Subclasses register waiters with
@@ -118,7 +101,7 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiting {
    * (a loop yielding one future again) is an error, not the same message or guard twice.
    */
   protected serve(w: Waker): Poll<T> {
-    if (holds(this, w)) {
+    if (isRegistered(this, w)) {
       throw new Error(`${this.describe()} was polled again after it completed: each waiter gets its outcome once, and this one already completed it; make a new future for another wait`);
     }
     register(this, w);
