@@ -23,6 +23,15 @@ export class RingQueue<T> {
     this.length++;
   }
 
+  /** Puts `item` at position `i` (0 = before the oldest), keeping the order of the rest. O(i). */
+  insertAt(i: number, item: T): void {
+    if (this.length > this.mask) this.grow();
+    this.head = (this.head - 1) & this.mask;
+    this.length++;
+    for (let k = 0; k < i; k++) this.slots[(this.head + k) & this.mask] = this.slots[(this.head + k + 1) & this.mask];
+    this.slots[(this.head + i) & this.mask] = item;
+  }
+
   /** Removes and returns the oldest item; `undefined` when empty. */
   shift(): T | undefined {
     if (this.length === 0) return undefined;

@@ -52,6 +52,8 @@ export type ValuesOf<B extends readonly unknown[]> = { -readonly [K in keyof B]:
  *
  * Futures are polled inline in the waiting task (no task each); generator functions and
  * operations run as child tasks. Nothing starts until the result is first polled (`yield*`).
+ * Cancel safety: when an error or a cancellation discards the values already collected, each
+ * `recv()`, `lock()` or `acquire()` among them gives back what it took (message, guard, permits).
  *
  * ```ts
  * const pages = yield* all(urls.map((u) => fetchPage(u)));

@@ -220,7 +220,7 @@ export class ChildSet implements Waiting {
       this.ok = false;
       this.out = error;
     }
-    this.finish(child);
+    this.finish(child, this.ok);
     return child;
   }
 
@@ -290,10 +290,38 @@ export class ChildSet implements Waiting {
     return child;
   }
 
-  private finish(child: Child): void {
+  /**
+   * An inline child's value was discarded (not part of the outcome, or the outcome is not
+   * delivered): its future is dropped once more, now that it completed, so it gives back what
+   * it took (a message, a guard, permits). Errors thrown by that drop go to `errors`.
+   */
+  giveBack(child: Child, errors: unknown[]): void {
+    const future = child.future;
+    if (future === undefined || child.task !== undefined) return;
+    child.future = undefined;
+    try {
+      if (typeof future.drop === "function") future.drop(child);
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+
+  /** The waiter that polled with `cx` leaves a finished combinator; true when it had received the outcome and was the last such. */
+  leaveServed(cx: Context): boolean {
+    return unregister(this, cx.waker) && waiterCount(this) === 0;
+  }
+
+  /** The outcome was delivered: forget every waiter but `cx`'s, which was served it (see {@link leaveServed}). */
+  served(cx: Context): void {
+    this.w0 = cx.waker;
+    this.ws = undefined;
+  }
+
+  /** `keep`: an inline future that completed keeps its future, for {@link giveBack}. */
+  private finish(child: Child, keep = false): void {
     if (child.task === undefined) this.inlineLive--;
     child.state = DONE;
-    child.future = undefined;
+    if (!keep || child.task !== undefined) child.future = undefined;
     child.task = undefined;
     const { prev, next } = child;
     if (prev !== undefined) prev.next = next;

@@ -36,6 +36,8 @@ export abstract class Combinator<T> extends Op<T> {
   protected errors: unknown[] | undefined = undefined;
   /** True when `errors[0]` decided the outcome (reject), rather than surfacing during cancellation. */
   private decidedByError = false;
+  /** Inline children that completed with a value while RUNNING: given back if the outcome holding their values is not delivered. */
+  private kept: Child[] | undefined = undefined;
 
   constructor(protected readonly children: ChildSet = new ChildSet()) {
     super();
@@ -122,15 +124,21 @@ export abstract class Combinator<T> extends Op<T> {
     for (let n = set.ready.length; n > 0; n--) {
       const child = set.pollNext();
       if (child === undefined) continue;
-      if (this.phase === RUNNING) this.settled(child, set.ok, set.out);
-      else this.unwound(child, set.ok, set.out);
+      if (this.phase === RUNNING) {
+        if (set.ok && child.task === undefined) (this.kept ??= []).push(child);
+        this.settled(child, set.ok, set.out);
+      } else {
+        if (set.ok) this.discard(child); // completed while cancelled: its value is in no outcome
+        this.unwound(child, set.ok, set.out);
+      }
     }
     if (this.phase === RUNNING && set.live > 0) this.afterPoll(cx);
     if (set.live > 0) return Poll.pending;
     if (this.phase === RUNNING) this.value = this.completed();
     this.dropped = this.phase === DROPPING;
     this.phase = DONE;
-    set.forgetWaiters();
+    set.served(cx);
+    if (this.dropped || this.errors !== undefined) this.giveBackKept();
     return this.conclude();
   }
 
@@ -141,7 +149,13 @@ export abstract class Combinator<T> extends Op<T> {
    */
   drop(cx: Context): boolean {
     const p = this.phase;
-    if (!this.children.leave(cx) || p === NEW || p === DONE) return false;
+    if (p === DONE) {
+      // Dropped after it completed by the last waiter it served: the value was not used, so the
+      // children whose values make it up give back what they took.
+      if (this.children.leaveServed(cx) && !this.dropped && this.errors === undefined) this.giveBackKept();
+      return false;
+    }
+    if (!this.children.leave(cx) || p === NEW) return false;
     if (p === CLOSING) {
       if (this.keepsDecision()) return true; // decided: the next polls deliver the decision once the rest unwound
       if (this.decidedByError) this.errors?.shift(); // forget the decision, keep errors from the unwinding
@@ -159,8 +173,24 @@ export abstract class Combinator<T> extends Op<T> {
     // Every child ended at once (inline futures dropped with nothing left to undo).
     this.dropped = true;
     this.phase = DONE;
+    this.giveBackKept();
     if (this.errors !== undefined) this.conclude(); // throws: an error surfaced while cancelling
     return false;
+  }
+
+  /** Give back what a completed inline child took; an error doing so is thrown with the outcome. */
+  private discard(child: Child): void {
+    const errors: unknown[] = [];
+    this.children.giveBack(child, errors);
+    if (errors.length > 0) (this.errors ??= []).push(...errors);
+  }
+
+  /** The outcome holding the kept children's values is not delivered: each gives back what it took. */
+  private giveBackKept(): void {
+    const kept = this.kept;
+    if (kept === undefined) return;
+    this.kept = undefined;
+    for (const child of kept) this.discard(child);
   }
 
   private close(): void {

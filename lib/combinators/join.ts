@@ -9,7 +9,8 @@ import { checkBodies } from "./children";
  * Run the bodies at once; a tuple of their values. The first error cancels the others and is
  * thrown here once their finally blocks have run. (This is tokio's `try_join!`: in JavaScript a
  * failure is a thrown error, so there is no separate `tryJoin`. For every outcome, failures
- * included, use {@link allSettled}.)
+ * included, use {@link allSettled}.) Cancel-safe as {@link all}: values discarded by an error or
+ * a cancellation are given back (a received message, a guard, permits).
  *
  * ```ts
  * const [user, posts] = yield* join(loadUser(id), loadPosts(id));

@@ -40,8 +40,12 @@ class Race<T> extends Combinator<T> {
  * cancelled, and race returns only once their finally blocks have run to the end.
  *
  * Futures (a `recv()`, a `sleep()`) are polled inline: a loser that was not yet polled ready is
- * dropped untouched, so a message it could have taken stays in its channel. A loser running as a
- * task (a generator function) may have finished in the same instant: its value is discarded.
+ * dropped untouched, so a message it could have taken stays in its channel. Cancel safety: a
+ * `recv()`, `lock()` or `acquire()` that completed but whose value is not delivered (a loser in
+ * the same instant, or the race itself discarded) gives it back: the message returns to the
+ * front of its channel, the guard unlocks, the permits return. A loser running as a task (a
+ * generator function) may have finished in the same instant: its value is discarded, so such a
+ * body gives back what it holds in its `finally`. (docs/CANCEL-SAFETY.md has the table.)
  *
  * ```ts
  * const msg = yield* race(rx.recv(), function* () { yield* sleep(100); return undefined; });

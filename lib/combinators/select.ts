@@ -41,7 +41,8 @@ class Select<R> extends Combinator<R> {
 
 /**
  * Race named branches: `{ key, value }` of the first to finish (typed per key), or its error
- * thrown. The other branches are cancelled and waited for, as in {@link race}.
+ * thrown. The other branches are cancelled and waited for, as in {@link race}, with the same
+ * cancel safety: a `recv()`, `lock()` or `acquire()` branch whose value is not delivered gives it back.
  *
  * ```ts
  * const r = yield* select({ msg: rx.recv(), tick: every.tick(), quit: stop.notified() });

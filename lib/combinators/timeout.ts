@@ -85,7 +85,8 @@ class Timeout<T> extends Combinator<T> {
  * Run `body` with a deadline. If it is not done within `ms` (counted from the first poll), it
  * is cancelled — its finally blocks run — and then `TimeoutError` is thrown here. A future body
  * is polled inline; an operation runs as a child task. A body that finishes exactly at the
- * deadline wins.
+ * deadline wins. Cancel safety: a body future (`recv()`, `lock()`, `acquire()`, or a combinator
+ * of them) that completed while the deadline won gives back what it took.
  *
  * ```ts
  * const msg = yield* timeout(100, rx.recv());

@@ -36,6 +36,12 @@ export class ChannelCore<T> {
   /** Sender handles not yet closed. */
   openSenders = 1;
   receiverClosed = false;
+  /** The number of the next message taken that was never given back (messages are numbered in send order). */
+  private fresh = 0;
+  /** The numbers of the messages given back, which sit at the front of the buffer, ascending. */
+  private back: number[] | undefined = undefined;
+  /** The number of the message {@link take} returned last (a recv keeps it, to give it back in place). */
+  lastSeq = 0;
 
   constructor(
     readonly capacity: number,
@@ -70,9 +76,25 @@ export class ChannelCore<T> {
     if (this.receivers.length > 0) this.wakeReceivers();
   }
 
+  /**
+   * A received message given back unused returns to where it was: before every message sent
+   * after it (messages are numbered as they are taken, so several given back in any order keep
+   * theirs). A bounded channel may hold one more than its capacity for a moment: senders wait.
+   */
+  unshift(value: T, seq: number): void {
+    const back = (this.back ??= []);
+    let i = 0;
+    while (i < back.length && (back[i] as number) < seq) i++;
+    back.splice(i, 0, seq);
+    this.buffer.insertAt(i, value);
+    if (this.receivers.length > 0) this.wakeReceivers();
+  }
+
   /** Remove the oldest message; the slot it frees goes to the first parked sender. */
   take(): T {
     const value = this.buffer.shift() as T;
+    const back = this.back;
+    this.lastSeq = back !== undefined && back.length > 0 ? (back.shift() as number) : this.fresh++;
     if (this.senders.length > 0) this.grantSender();
     else if (this.receivers.length > 0 && this.buffer.length === 0) this.wakeReceivers(); // the last one: tell the rest it is over
     return value;

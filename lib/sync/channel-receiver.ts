@@ -19,13 +19,17 @@ const READY_END = READY_VOID as Poll<undefined>;
  * dropped it leaves the line, or passes its reserved message to the next receiver.
  */
 class RecvOp<T> extends QueuedFuture<T | undefined> implements Waiter {
+  /** The number of the message it took, to give it back in place (see ChannelCore.unshift). */
+  private declare seq: number;
+
   constructor(private readonly core: ChannelCore<T>) {
     super();
+    this.seq = 0;
   }
 
   protected tryNow(): Poll<T | undefined> | undefined {
     const core = this.core;
-    if (core.hasFree()) return Poll.ready(core.take());
+    if (core.hasFree()) return this.took(core.take());
     return core.done && core.buffer.length === 0 ? READY_END : undefined;
   }
 
@@ -39,11 +43,21 @@ class RecvOp<T> extends QueuedFuture<T | undefined> implements Waiter {
 
   protected collect(): Poll<T | undefined> {
     this.core.reserved--;
-    return Poll.ready(this.core.take());
+    return this.took(this.core.take());
   }
 
   protected unclaimed(): void {
     this.core.passReservation();
+  }
+
+  /** Received, then dropped unused by every waiter (a combinator discarding it): back to the front. */
+  protected override returned(value: T | undefined): void {
+    if (value !== undefined) this.core.unshift(value, this.seq);
+  }
+
+  private took(value: T): Poll<T | undefined> {
+    this.seq = this.core.lastSeq;
+    return Poll.ready(value);
   }
 
   /** @internal The channel ended with nothing left for it. */

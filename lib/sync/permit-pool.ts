@@ -153,7 +153,7 @@ export abstract class PoolWaiter<G extends Held> extends Waiter<G> {
   }
 
   protected override giveBack(grant: G): void {
-    grant.release();
+    if (!grant.released) grant.release();
   }
 
   /** `; 2 waiting ahead` when others are in line before it, else "". */

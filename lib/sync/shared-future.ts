@@ -22,6 +22,8 @@ export const GRANTED = 2;
 const VALUE = 3;
 /** Decided: the error every waiter gets thrown once. Terminal. */
 const FAILED = 4;
+/** Was VALUE; its last served waiter dropped it unused, so the value was given back (see {@link SharedFuture.returned}). Terminal. */
+const RETURNED = 5;
 
 
 /**
@@ -101,6 +103,9 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiting {
    * (a loop yielding one future again) is an error, not the same message or guard twice.
    */
   protected serve(w: Waker): Poll<T> {
+    if (this.state === RETURNED) {
+      throw new Error(`${this.describe()} was polled after it was dropped: what it had received was given back`);
+    }
     if (isRegistered(this, w)) {
       throw new Error(`${this.describe()} was polled again after it completed: each waiter gets its outcome once, and this one already completed it; make a new future for another wait`);
     }
@@ -112,11 +117,27 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiting {
   /**
    * The waiter of `w` is gone: forget its registration. True when it was the last waiter of an
    * undecided future (then undo what was arranged); false for a waiter that never polled, while
-   * others still wait, and once the outcome is decided (nothing is left to undo).
+   * others still wait, and once the outcome is decided. A decided value whose last served
+   * waiter leaves (a combinator discarding what its child received) is given back here, once,
+   * through {@link returned}: nobody kept it, so nothing may be lost.
    */
   protected leave(w: Waker): boolean {
-    return this.state < VALUE && unregister(this, w) && waiterCount(this) === 0;
+    if (this.state < VALUE) return unregister(this, w) && waiterCount(this) === 0;
+    if (this.state === VALUE && unregister(this, w) && waiterCount(this) === 0) {
+      const p = this.decision as { value: T };
+      this.state = RETURNED;
+      this.decision = undefined;
+      this.returned(p.value);
+    }
+    return false;
   }
+
+  /**
+   * The value every served waiter dropped without using it: give it back to the primitive (a
+   * message to the front of its channel, a guard unlocked, permits returned). By default
+   * nothing: a future whose value holds nothing (a send that happened, a timer) keeps none.
+   */
+  protected returned(_value: T): void {}
 }
 
 /**

@@ -156,6 +156,11 @@ export abstract class Waiter<T> extends QueuedFuture<T> {
     void grant;
   }
 
+  /** A grant collected, then dropped by every waiter that received it: handed on as one never collected. */
+  protected override returned(grant: T): void {
+    this.giveBack(grant);
+  }
+
   protected tryNow(): Poll<T> | undefined {
     this.task = runningTask();
     const p = this.begin();

@@ -87,6 +87,9 @@ class InlineLeaf extends Op<number> {
     return Poll.ready(this.id);
   }
   drop(cx: Context): void {
+    // A drop after the leaf completed is its combinator discarding the value: there is nothing
+    // to give back, and it is no second ending.
+    if (this.rec.ends > 0) return;
     this.inner?.drop?.(cx);
     if (clock.rootReturned) this.rec.late++;
     this.rec.ends++;
