@@ -60,8 +60,9 @@ function* boundedFanOut() {
   let total = 0;
   while (set.size > 0) {
     try {
-      const r = yield* set.joinNext();
-      if (r === undefined) break;
+      const outcome = yield* set.joinNext(); // { id, value }, or undefined once the set is empty
+      if (outcome === undefined) break;
+      const r = outcome.value;
       total += r.size;
       log(`done  ${r.name}: ${r.size} bytes`);
     } catch (error) {
@@ -77,7 +78,7 @@ function* firstTwoMirrors() {
   {
     using set = new JoinSet<string>();
     for (const [name, ms] of [["eu", 30], ["us", 12], ["asia", 50], ["local", 8]] as const) set.spawn(mirror(name, ms));
-    while (answers.length < 2) answers.push((yield* set.joinNext()) as string);
+    while (answers.length < 2) answers.push((yield* set.joinNext())?.value as string);
     log(`got ${answers.join(" and ")}; leaving the block aborts the ${set.size} mirrors still running`);
   }
   yield* yieldNow(); // the aborted mirrors were scheduled by the abort: let them run their finally blocks

@@ -39,7 +39,7 @@ export type { TaskInfo } from "./task";
 export type { Scheduler } from "./scheduler";
 export type { ClockKind } from "./clock";
 export type { TraceEvent, TraceKind } from "./events";
-export { sleep, sleepUntil, interval, now, Interval } from "./time";
+export { sleep, sleepUntil, interval, intervalAt, now, Interval, TICK_TOLERANCE_MS } from "./time";
 export type { MissedTickBehavior } from "./time";
 export { CancelledError, TimeoutError, DeadlockError, ChannelClosedError } from "./errors";
 export type { ParkedTaskInfo } from "./errors";

@@ -3,7 +3,7 @@
 // the last waiter to leave disarms it, so a cancelled or finished wait leaves nothing behind.
 // Durations count from the first poll, in runtime-clock ms.
 
-import { driverOf } from "./current";
+import { driverOf, findDriver } from "./current";
 import type { Driver } from "./driver";
 import { formatMs } from "./format-ms";
 import { READY_VOID } from "./futures";
@@ -124,36 +124,91 @@ export function now(): number {
 export type MissedTickBehavior = "burst" | "delay" | "skip";
 
 /**
+ * How late a tick may be and still count as on time: the next one stays on the grid whatever
+ * the {@link MissedTickBehavior}. Host timers fire a millisecond or more late, so without it a
+ * `"delay"` interval would drift on every tick (0, 100, 201, 302…). Tokio allows the same 5 ms.
+ * @public
+ */
+export const TICK_TOLERANCE_MS = 5;
+
+/**
  * A periodic timer: `tick()` is ready at once the first time, then every `period` ms.
- * Each tick evaluates to the time it was scheduled for.
+ * Each tick evaluates to the time it was scheduled for. A tick late by at most
+ * {@link TICK_TOLERANCE_MS} counts as on time; later ones follow {@link Interval.missedTick}.
  * @public
  */
 export class Interval {
-  private nextAt: number | undefined = undefined;
+  private nextAt: number | undefined;
+  /** A reset asked for outside any task (no clock to read): applied at the next poll. */
+  private resetPending = false;
+  private behavior: MissedTickBehavior;
 
-  /** @internal Made by {@link interval}. */
+  /** @internal Made by {@link interval} and {@link intervalAt}. */
   constructor(
     readonly period: number,
-    readonly missedTick: MissedTickBehavior,
-  ) {}
+    missedTick: MissedTickBehavior,
+    /** The first tick's time, when given (intervalAt); else the first poll's. */
+    start?: number,
+  ) {
+    this.behavior = missedTick;
+    this.nextAt = start;
+  }
+
+  /** What happens after missed ticks (see {@link MissedTickBehavior}); change it with {@link setMissedTickBehavior}. */
+  get missedTick(): MissedTickBehavior {
+    return this.behavior;
+  }
+
+  /** Change what happens after missed ticks, from the next tick on. */
+  setMissedTickBehavior(behavior: MissedTickBehavior): void {
+    this.behavior = checkMissed(behavior);
+  }
 
   /** Wait for the next tick; evaluates to the tick's scheduled time. */
   tick(): Op<number> {
     return new Tick(this);
   }
 
-  /** Restart the schedule: the next tick is one period from now. */
+  /**
+   * Restart the schedule: the next tick is one period after this call (tokio's `reset`).
+   * Called outside any task, where there is no clock to read, it counts from the next poll.
+   */
   reset(): void {
-    this.nextAt = undefined;
-    this.resetPending = true;
+    this.resetAfter(this.period);
   }
 
-  private resetPending = false;
+  /** The next tick is due now; the grid continues from there. */
+  resetImmediately(): void {
+    this.resetAfter(0);
+  }
+
+  /** The next tick is `ms` after this call; the grid continues from there. */
+  resetAfter(ms: number): void {
+    checkMs("Interval.resetAfter", ms);
+    const d = findDriver(undefined);
+    if (d === undefined) {
+      this.nextAt = undefined;
+      this.resetPending = true;
+      this.pendingMs = ms;
+      return;
+    }
+    this.resetPending = false;
+    this.nextAt = d.clock.now() + ms;
+  }
+
+  /** The next tick is at `deadline` (a time on the runtime's clock, as `now()` gives it). */
+  resetAt(deadline: number): void {
+    if (typeof deadline !== "number" || Number.isNaN(deadline)) throw new TypeError(`Interval.resetAt needs a time in ms, not ${describeValue(deadline)}`);
+    this.resetPending = false;
+    this.nextAt = deadline;
+  }
+
+  private pendingMs = 0;
 
   /** @internal The deadline of the next tick, fixing the first one at `now`. */
   due(now: number): number {
     if (this.nextAt === undefined) {
-      this.nextAt = this.resetPending ? now + this.period : now;
+      this.nextAt = this.resetPending ? now + this.pendingMs : now;
       this.resetPending = false;
     }
     return this.nextAt;
@@ -162,10 +217,18 @@ export class Interval {
   /** @internal Consume the tick scheduled at `at` (now ≥ at) and schedule the next. */
   take(at: number, now: number): void {
     const p = this.period;
-    if (this.missedTick === "burst" || now === at) this.nextAt = at + p;
-    else if (this.missedTick === "delay") this.nextAt = now + p; // a late tick restarts the period
+    const b = this.behavior;
+    if (b === "burst" || now - at <= TICK_TOLERANCE_MS) this.nextAt = at + p;
+    else if (b === "delay") this.nextAt = now + p; // a late tick restarts the period
     else this.nextAt = now + p - ((now - at) % p); // skip: the next point of the original grid
   }
+}
+
+function checkMissed(missed: unknown): MissedTickBehavior {
+  if (missed !== "burst" && missed !== "delay" && missed !== "skip") {
+    throw new RangeError(`missedTick must be "burst", "delay" or "skip", not ${describeValue(missed)}`);
+  }
+  return missed;
 }
 
 class Tick extends Timed<number> {
@@ -202,9 +265,21 @@ class Tick extends Timed<number> {
 export function interval(period: number, options: { missedTick?: MissedTickBehavior } = {}): Interval {
   checkMs("interval", period);
   if (period === 0) throw new RangeError("interval needs a period > 0 ms");
-  const missed = options.missedTick ?? "burst";
-  if (missed !== "burst" && missed !== "delay" && missed !== "skip") {
-    throw new RangeError(`missedTick must be "burst", "delay" or "skip", not ${describeValue(missed)}`);
-  }
-  return new Interval(period, missed);
+  return new Interval(period, checkMissed(options.missedTick ?? "burst"));
+}
+
+/**
+ * A periodic timer whose first tick is at `start` (a time on the runtime's clock, as `now()`
+ * gives it; a start in the past ticks at once, then follows the missed-tick behavior).
+ *
+ * ```ts
+ * const every = intervalAt(now() + 50, 100);   // ticks at 50, 150, 250…
+ * ```
+ * @public
+ */
+export function intervalAt(start: number, period: number, options: { missedTick?: MissedTickBehavior } = {}): Interval {
+  if (typeof start !== "number" || Number.isNaN(start)) throw new TypeError(`intervalAt needs a start time in ms, not ${describeValue(start)}`);
+  checkMs("intervalAt", period);
+  if (period === 0) throw new RangeError("intervalAt needs a period > 0 ms");
+  return new Interval(period, checkMissed(options.missedTick ?? "burst"), start);
 }

@@ -127,6 +127,8 @@ export class ChildSet implements Waiting {
   /** The outcome of the child {@link pollNext} just returned: `ok` with its value, or its error. */
   ok = false;
   out: unknown = undefined;
+  /** The task id of that child, when it ran as a task (JoinSet outcomes carry it); else -1. */
+  lastId = -1;
   private head: Child | undefined = undefined;
   private tail: Child | undefined = undefined;
 
@@ -210,6 +212,7 @@ export class ChildSet implements Waiting {
     child.queued = false; // before the poll: a wake during it queues the child again
     if (child.state === DONE) return undefined;
     const future = child.future as Future<unknown>;
+    this.lastId = child.task !== undefined ? child.task.id : -1;
     child.polled = true;
     try {
       const p = future.poll(child);

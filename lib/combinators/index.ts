@@ -35,4 +35,4 @@ export { select } from "./select";
 export type { Selected } from "./select";
 export { scope, Scope } from "./scope";
 export { timeout } from "./timeout";
-export { JoinSet } from "./joinset";
+export { JoinSet, type JoinOutcome } from "./joinset";

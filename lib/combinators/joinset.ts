@@ -15,14 +15,32 @@ import { Combinator } from "./combinator";
 let nextSetId = 1;
 
 /**
+ * One outcome of a {@link JoinSet}: the task's id (its handle's `id`) and the value it returned.
+ * `joinNext()` gives `undefined` only when the set is empty, so a task returning `undefined`
+ * is `{ id, value: undefined }`, never mistaken for the end.
+ * @public
+ */
+export interface JoinOutcome<T> {
+  readonly id: number;
+  readonly value: T;
+}
+
+/**
  * A set of tasks, joined in the order they finish.
  *
  * ```ts
  * using set = new JoinSet<number>();
  * for (const url of urls) set.spawn(fetchSize(url));
  * let total = 0;
- * for (let n = yield* set.joinNext(); n !== undefined; n = yield* set.joinNext()) total += n;
+ * for (let r; (r = yield* set.joinNext()) !== undefined; ) total += r.value;
  * ```
+ *
+ * **Aborted before it started.** A task aborted (by `abortAll`, `shutdown`, dispose or its
+ * handle) before its first step never runs its body, so its `finally` blocks never run either:
+ * a channel `Sender` (or a guard) created outside and moved into its closure is never closed,
+ * and whoever waits on the other end waits forever. JavaScript has no drop to do it for you.
+ * Create such a resource inside the task (`const tx = txParent.clone()` as its first line, then
+ * `try … finally { tx.close() }`), or close the outer one yourself after `shutdown()`.
  *
  * **Lifetime.** JavaScript has no destructor, so letting go of a JoinSet does not stop its
  * tasks (tokio's drop does). Dispose it instead — `using set = new JoinSet()` or
@@ -57,16 +75,55 @@ export class JoinSet<T> implements Disposable {
   }
 
   /**
-   * The value of the next task to finish, in finishing order; its error is thrown here (a task
-   * aborted with abortAll throws its `CancelledError`). `undefined` once the set is empty.
+   * The next task to finish, in finishing order, as `{ id, value }`; its error is thrown here (a
+   * task aborted with abortAll throws its `CancelledError`). `undefined` once the set is empty,
+   * and only then (tokio's `join_next_with_id`; a task that returns `undefined` is an outcome).
+   *
+   * ```ts
+   * for (let r; (r = yield* set.joinNext()) !== undefined; ) console.log(r.id, r.value);
+   * ```
    */
-  joinNext(): Op<T | undefined> {
+  joinNext(): Op<JoinOutcome<T> | undefined> {
     return new JoinNext(this);
   }
 
-  /** joinNext without waiting: the outcome of a task that has already finished, else `undefined`. */
-  tryJoinNext(): T | undefined {
-    return this.take() ? (this.children.out as T) : undefined;
+  /**
+   * joinNext without waiting: `{ id, value }` of a task that has already finished, else
+   * `undefined` (empty, or nothing finished yet: {@link size} tells them apart).
+   */
+  tryJoinNext(): JoinOutcome<T> | undefined {
+    return this.take() ? this.outcome() : undefined;
+  }
+
+  /**
+   * Start every body as a task in this set (tokio's `JoinSet: FromIterator` / `extend`); their handles, in order.
+   *
+   * ```ts
+   * set.spawnAll(urls.map((u) => fetchSize(u)));
+   * ```
+   */
+  spawnAll(bodies: Iterable<Body<T>>): JoinHandle<T>[] {
+    const out: JoinHandle<T>[] = [];
+    for (const body of bodies) out.push(this.spawn(body));
+    return out;
+  }
+
+  /**
+   * Let go of every task without aborting it: they run on as detached tasks (their failures are
+   * reported by the runtime), and the set is empty. Outcomes already in the set are dropped with it.
+   */
+  detachAll(): void {
+    const set = this.children;
+    if (set.live === 0) return;
+    const runtime = set.runtimeFor("JoinSet.detachAll()");
+    set.onWake = () => reapOrphans(set, runtime);
+    if (set.ready.length > 0) reapOrphans(set, runtime);
+    this.children = new ChildSet();
+  }
+
+  /** @internal The outcome {@link take} just took. */
+  outcome(): JoinOutcome<T> {
+    return { id: this.children.lastId, value: this.children.out as T };
   }
 
   /**
@@ -143,7 +200,7 @@ function reapOrphans(set: ChildSet, runtime: Runtime): void {
   }
 }
 
-class JoinNext<T> extends Op<T | undefined> {
+class JoinNext<T> extends Op<JoinOutcome<T> | undefined> {
   /** Handed over an outcome already: polling again would take a second task's. */
   private done = false;
 
@@ -151,14 +208,14 @@ class JoinNext<T> extends Op<T | undefined> {
     super();
   }
 
-  poll(cx: Context): Poll<T | undefined> {
+  poll(cx: Context): Poll<JoinOutcome<T> | undefined> {
     const set = this.set;
     const children = set.children;
     if (this.done) throw new Error(`${this.describe()} was polled again after it completed: call joinNext() for each task`);
     children.listen(cx);
     this.done = true; // also when take() throws a task's error
     try {
-      if (set.take()) return Poll.ready(children.out as T);
+      if (set.take()) return Poll.ready(set.outcome());
       if (children.live === 0) return Poll.ready(undefined);
       this.done = false;
     } finally {

@@ -5,6 +5,7 @@
 
 import { describeValue } from "../poll";
 import { RingQueue } from "../queue";
+import { wakeEvery } from "./waiters";
 
 /** What the core needs from a waiting send or recv (a QueuedFuture): the two ways its wait ends. */
 export interface Waiter {
@@ -60,6 +61,11 @@ export class ChannelCore<T> {
     return this.openSenders === 0 || this.receiverClosed;
   }
 
+  /** Slots a fresh send may use now (never negative: a message given back may overfill for a moment). */
+  free(): number {
+    return Math.max(0, this.capacity - this.buffer.length - this.granted);
+  }
+
   /** A fresh send may push now. */
   hasRoom(): boolean {
     return this.buffer.length + this.granted < this.capacity;
@@ -111,9 +117,7 @@ export class ChannelCore<T> {
       this.reserved++;
       (q.shift() as Waiter).granted();
     }
-    if (q.length > 0 && this.buffer.length === 0 && this.done) {
-      while (q.length > 0) (q.shift() as Waiter).end();
-    }
+    if (q.length > 0 && this.buffer.length === 0 && this.done) wakeEvery(() => q.shift(), (w) => w.end());
   }
 
   /** A slot opened while senders wait: promise it to the first. */
@@ -152,14 +156,14 @@ export class ChannelCore<T> {
   /** Fail the parked sends made by `sender` (all when undefined). Order of the rest is kept. */
   private failSenders(sender: object | undefined): void {
     const q = this.senders;
-    for (let n = q.length; n > 0; n--) {
-      const w = q.shift() as SendWaiter;
-      if (sender !== undefined && w.sender !== sender) {
-        q.push(w);
-        continue;
-      }
-      w.end();
-    }
+    let n = q.length;
+    wakeEvery(
+      () => (n-- > 0 ? q.shift() : undefined),
+      (w) => {
+        if (sender !== undefined && w.sender !== sender) q.push(w);
+        else w.end();
+      },
+    );
   }
 }
 

@@ -96,8 +96,16 @@ export class Receiver<T> {
     return this.core.name;
   }
 
-  /** Most messages the buffer holds (`Infinity` when unbounded). */
+  /**
+   * Free slots now: how many messages a `trySend` could add at once (`Infinity` when
+   * unbounded). As tokio's `capacity()`; the bound itself is {@link maxCapacity}.
+   */
   get capacity(): number {
+    return this.core.free();
+  }
+
+  /** Most messages the buffer holds (`Infinity` when unbounded): the capacity the channel was made with. */
+  get maxCapacity(): number {
     return this.core.capacity;
   }
 

@@ -4,7 +4,7 @@
 
 import { READY_VOID } from "../futures";
 import { Poll, type Op } from "../poll";
-import { Waiter, WaiterQueue, identify, type Resource } from "./waiters";
+import { Waiter, WaiterQueue, identify, wakeEvery, type Resource } from "./waiters";
 
 /** Options of a {@link Notify}. @public */
 export interface NotifyOptions {
@@ -98,7 +98,10 @@ export class Notify implements Resource {
    */
   notifyWaiters(): void {
     this.calls++;
-    for (let w = this.queue.first(); w !== undefined; w = this.queue.first()) this.wake(w, BY_ALL);
+    wakeEvery(
+      () => this.queue.first(),
+      (w) => this.wake(w, BY_ALL),
+    ); // a waker that throws stops nobody: all are woken, then it is rethrown
   }
 
   /** True while a permit is stored (a notifyOne nobody has consumed yet). */

@@ -39,8 +39,9 @@ export interface SemaphoreOptions {
  * using p = yield* connections.acquire(2);
  * ```
  *
- * `acquire(n)` with `n` above the semaphore's total permits throws a RangeError at the call
- * (it could never succeed). A waiter that is cancelled takes nothing with it; one cancelled just
+ * `acquire(n)` with `n` above the semaphore's total permits waits for {@link addPermits} to
+ * raise the total (a `new Semaphore(0)` is a common signal: `acquire()` waits until someone
+ * adds a permit). A waiter that is cancelled takes nothing with it; one cancelled just
  * after it was granted hands its permits to the next in line.
  * @public
  */
@@ -90,7 +91,8 @@ export class Semaphore implements Resource {
 
   /**
    * Wait for `n` permits (default 1), in FIFO order. The Permit gives them back on `release()`.
-   * Throws a RangeError at the call if `n` is not a whole number ≥ 1 or exceeds {@link total};
+   * Throws a RangeError at the call if `n` is not a whole number ≥ 1; more than {@link total}
+ * waits for {@link addPermits} (and, FIFO, holds up the waiters behind it);
    * the future throws {@link SemaphoreClosedError} if the semaphore is (or gets) closed.
    *
    * ```ts
@@ -104,7 +106,7 @@ export class Semaphore implements Resource {
 
   /**
    * Take `n` permits (default 1) now if they are free and nobody is queued ahead; otherwise
-   * `undefined`. Same RangeErrors as {@link acquire}; throws {@link SemaphoreClosedError} once closed.
+   * `undefined` (also when `n` exceeds {@link total}). Same RangeErrors as {@link acquire}; throws {@link SemaphoreClosedError} once closed.
    *
    * ```ts
    * const p = sem.tryAcquire();
@@ -164,11 +166,6 @@ export class Semaphore implements Resource {
 
   private check(what: string, n: unknown): void {
     checkCount(`${this.label}.${what}(n): n`, n, 1);
-    if ((n as number) > this.pool.total) {
-      throw new RangeError(
-        `${this.label}.${what}(${n as number}) can never succeed: the semaphore has ${this.pool.total} permit${this.pool.total === 1 ? "" : "s"} in total`,
-      );
-    }
   }
 }
 

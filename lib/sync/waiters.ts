@@ -89,6 +89,25 @@ export function identify(kind: string, options: { name?: string } | undefined): 
   return { id, name, label: name === undefined ? `${kind}#${id}` : `${kind}#${id} "${name}"` };
 }
 
+/**
+ * Run `wake` on each item `next()` hands out until it hands out none. A wake that throws (a
+ * waker of user code) does not stop the loop: every one is woken, then the first error is
+ * rethrown. For every wake-all loop: notifyWaiters, a close, a channel's end.
+ */
+export function wakeEvery<W>(next: () => W | undefined, wake: (w: W) => void): void {
+  let failed = false;
+  let first: unknown = undefined;
+  for (let w = next(); w !== undefined; w = next()) {
+    try {
+      wake(w);
+    } catch (error) {
+      if (!failed) first = error;
+      failed = true;
+    }
+  }
+  if (failed) throw first;
+}
+
 /** The whole number `n` must be, or a RangeError naming `what` and the value. */
 export function checkCount(what: string, n: unknown, min: number): number {
   if (typeof n !== "number" || !Number.isSafeInteger(n) || n < min) {
@@ -253,10 +272,13 @@ export class WaiterQueue<W extends Waiter<unknown>> {
 
   /** Fail every queued waiter: each leaves the queue, is woken, and throws `error(w)` when polled. */
   close(error: (w: W) => unknown): void {
-    for (let w = this.head; w !== undefined; w = this.head) {
-      this.unlink(w);
-      w.ended(undefined, error(w));
-    }
+    wakeEvery(
+      () => this.head,
+      (w) => {
+        this.unlink(w);
+        w.ended(undefined, error(w));
+      },
+    );
   }
 
   /** The queued waiters, oldest first (a snapshot, for reports). */

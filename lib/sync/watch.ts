@@ -75,9 +75,17 @@ export class WatchSender<T> {
     return this.core.openReceivers;
   }
 
-  /** True once this sender was closed. */
-  get closed(): boolean {
+  /**
+   * True once this sender was closed (by `close()`). Not tokio's `is_closed()`, which asks
+   * whether every receiver is gone: that is {@link receiversGone}.
+   */
+  get handleClosed(): boolean {
     return this.core.senderClosed;
+  }
+
+  /** True when no receiver is subscribed now (tokio's `is_closed()`): a send reaches nobody. */
+  get receiversGone(): boolean {
+    return this.core.openReceivers === 0;
   }
 
   /**

@@ -14,8 +14,8 @@ describe("JoinSet", () => {
       set.spawn(worker(log, "a", { ms: 10 }));
       set.spawn(worker(log, "b", { ms: 20 }));
       const got: unknown[] = [set.size];
-      for (let v = yield* set.joinNext(); v !== undefined; v = yield* set.joinNext()) got.push(v, set.size);
-      got.push(yield* set.joinNext());
+      for (let v = (yield* set.joinNext())?.value; v !== undefined; v = (yield* set.joinNext())?.value) got.push(v, set.size);
+      got.push((yield* set.joinNext())?.value);
       return got;
     });
     expect(r.value).to.deep.equal([3, "a", 2, "b", 1, "c", 0, undefined]);
@@ -39,7 +39,7 @@ describe("JoinSet", () => {
       } catch (error) {
         caught = error;
       }
-      return [caught === boom, yield* set.joinNext(), set.size];
+      return [caught === boom, (yield* set.joinNext())?.value, set.size];
     });
     expect(r.value).to.deep.equal([true, "after", 0]);
     expect(() => r.rt.runSync()).not.to.throw(); // the error was joined by the set, not left unobserved
@@ -52,9 +52,9 @@ describe("JoinSet", () => {
         yield* sleep(5);
         return 5;
       });
-      const before = set.tryJoinNext();
+      const before = set.tryJoinNext()?.value;
       yield* sleep(6);
-      return [before, set.tryJoinNext(), set.tryJoinNext(), set.size];
+      return [before, set.tryJoinNext()?.value, set.tryJoinNext()?.value, set.size];
     });
     expect(r.value).to.deep.equal([undefined, 5, undefined, 0]);
   });
@@ -138,7 +138,7 @@ describe("JoinSet", () => {
         });
       }
       const consumer = function* (who: string) {
-        const v = yield* set.joinNext();
+        const v = (yield* set.joinNext())?.value;
         got.push(`${who} got ${v}`);
       };
       const a = spawn(consumer("A"));
@@ -159,7 +159,7 @@ describe("JoinSet", () => {
           using set = new JoinSet<string>();
           set.spawn(worker(log, "left behind", { ms: 100, cleanupMs: 5 }));
           set.spawn(worker(log, "taken", { ms: 1 }));
-          log.push(`took ${yield* set.joinNext()}`);
+          log.push(`took ${(yield* set.joinNext())?.value}`);
         }
         log.push(`block exited at t=${rt.now()}`);
         yield* sleep(10);
@@ -208,7 +208,7 @@ describe("JoinSet", () => {
         set.spawn(function* () {
           return 7;
         });
-        return [yield* set.joinNext(), yield* set.joinNext()];
+        return [(yield* set.joinNext())?.value, (yield* set.joinNext())?.value];
       });
       expect(r.value).to.deep.equal([7, undefined]);
     });
