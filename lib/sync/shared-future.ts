@@ -68,6 +68,13 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiting {
   protected decide(w: Waker, p: Poll<T> | undefined, error?: unknown): Poll<T> {
     const w0 = this.w0;
     const ws = this.ws;
+    if (ws === undefined && p !== undefined && (w0 === undefined || w0 === w)) {
+      // The sole waiter decides (every uncontended recv, lock, send): nobody else to wake.
+      this.w0 = w;
+      this.state = VALUE;
+      this.decision = p;
+      return p;
+    }
     this.w0 = w; // from now on the registrations are the waiters served: this one first
     this.ws = undefined;
     this.state = p === undefined ? FAILED : VALUE;
