@@ -34,5 +34,5 @@ export { race } from "./race";
 export { select } from "./select";
 export type { Selected } from "./select";
 export { scope, Scope } from "./scope";
-export { timeout } from "./timeout";
+export { timeout, timeoutAt } from "./timeout";
 export { JoinSet, type JoinOutcome } from "./joinset";

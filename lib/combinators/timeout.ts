@@ -5,7 +5,7 @@
 import { CancelledError, TimeoutError } from "../errors";
 import type { Body, Op } from "../poll";
 import { describeFuture, describeValue, isBody, isFuture } from "../poll";
-import { checkMs, sleep } from "../time";
+import { checkMs, now, sleep, sleepUntil } from "../time";
 import type { Context } from "../waker";
 import type { Child } from "./children";
 import { Combinator } from "./combinator";
@@ -21,16 +21,19 @@ class Timeout<T> extends Combinator<T> {
   private timedOut = false;
 
   constructor(
-    private readonly ms: number,
+    private ms: number,
     private readonly inner: Body<T>,
+    /** With timeoutAt: the deadline on the runtime clock, instead of `ms` from the first poll. */
+    private readonly at?: number,
   ) {
     super();
   }
 
   protected start(): void {
+    if (this.at !== undefined) this.ms = Math.max(0, this.at - now()); // for the error and describe()
     // The body first: a future body is polled before the deadline is looked at.
     this.body = this.children.add(this.inner, 0, `timeout(${this.ms}) body`, this.who);
-    this.children.add(sleep(this.ms), 1, "", this.who);
+    this.children.add(this.at === undefined ? sleep(this.ms) : sleepUntil(this.at), 1, "", this.who);
   }
 
   protected settled(child: Child, ok: boolean, out: unknown): void {
@@ -97,4 +100,22 @@ export function timeout<T>(ms: number, body: Body<T>): Op<T> {
   checkMs("timeout", ms);
   if (!isBody(body)) throw new TypeError(`timeout() needs a generator function, an operation or a future, not ${describeValue(body)}`);
   return new Timeout(ms, body);
+}
+
+/**
+ * Run `body` with a deadline at the runtime-clock time `deadline` (as `now()` reads it), not a
+ * duration from the first poll (tokio's `timeout_at`): several steps can share one deadline.
+ * Otherwise as {@link timeout}; the `TimeoutError` names the time left at the first poll.
+ *
+ * ```ts
+ * const end = now() + 1000;
+ * const a = yield* timeoutAt(end, stepOne());
+ * const b = yield* timeoutAt(end, stepTwo(a));   // whatever is left of the same second
+ * ```
+ * @public
+ */
+export function timeoutAt<T>(deadline: number, body: Body<T>): Op<T> {
+  if (typeof deadline !== "number" || Number.isNaN(deadline)) throw new TypeError(`timeoutAt() needs a deadline in ms on the runtime clock, not ${describeValue(deadline)}`);
+  if (!isBody(body)) throw new TypeError(`timeoutAt() needs a generator function, an operation or a future, not ${describeValue(body)}`);
+  return new Timeout(0, body, deadline);
 }

@@ -5,10 +5,12 @@
 // a slow receiver never holds back the sender or the other receivers.
 
 import { ChannelClosedError } from "../errors";
-import { type Op, Poll } from "../poll";
+import { Op, Poll } from "../poll";
 import { checkCapacity, checkMessage, checkName } from "./channel-core";
 import { Rechecked, wakeParked } from "./shared-future";
+import { Until } from "./until";
 import { DISPOSE } from "./waiters";
+import { WakerSet } from "../waiting";
 
 /**
  * A broadcast receiver fell more than `capacity` messages behind: the `skipped` oldest it had
@@ -39,6 +41,10 @@ class BroadcastCore<T> {
   openReceivers = 1;
   /** recv futures parked until the next message (or the end); all are woken by a send. */
   readonly waiting = new Set<Rechecked<T | undefined>>();
+  /** Waiting in a sender's `closed()`. */
+  readonly gone = new WakerSet();
+  /** The receivers subscribed now (for `len`: the slowest one's position). */
+  readonly cursors = new Set<BroadcastReceiver<T>>();
 
   constructor(
     readonly capacity: number,
@@ -52,6 +58,13 @@ class BroadcastCore<T> {
   /** Sequence number of the oldest message still in the ring. */
   get oldest(): number {
     return Math.max(0, this.sent - this.capacity);
+  }
+
+  /** Messages kept that some subscribed receiver has not read yet. */
+  unread(): number {
+    let slowest = this.sent;
+    for (const r of this.cursors) if (r.position < slowest) slowest = r.position;
+    return Math.min(this.sent - slowest, this.capacity);
   }
 }
 
@@ -108,9 +121,26 @@ export class BroadcastSender<T> {
     return this.core.openReceivers;
   }
 
-  /** True once this handle was closed. */
-  get closed(): boolean {
+  /** True once this handle was closed (not tokio's `is_closed`: that is `receiverCount === 0`). */
+  get isHandleClosed(): boolean {
     return this.handleClosed;
+  }
+
+  /** Messages kept that the slowest receiver has not read yet (tokio's `len`). */
+  get len(): number {
+    return this.core.unread();
+  }
+
+  /**
+   * A future ready once no receiver is subscribed (tokio's `Sender::closed`). Cancel-safe.
+   *
+   * ```ts
+   * yield* race(tx.closed(), publishForever(tx));
+   * ```
+   */
+  closed(): Op<void> {
+    const core = this.core;
+    return new Until(() => core.openReceivers === 0, core.gone, `closed() of a sender of ${core.label}`);
   }
 
   /**
@@ -188,7 +218,14 @@ export class BroadcastReceiver<T> {
     private readonly core: BroadcastCore<T>,
     /** Sequence number of the next message this receiver reads. */
     private next: number,
-  ) {}
+  ) {
+    core.cursors.add(this);
+  }
+
+  /** @internal Sequence number of the next message it reads. */
+  get position(): number {
+    return this.next;
+  }
 
   get id(): number {
     return this.core.id;
@@ -236,7 +273,11 @@ export class BroadcastReceiver<T> {
     this.handleClosed = true;
     const core = this.core;
     core.openReceivers--;
-    if (core.openReceivers === 0) core.ring.fill(undefined); // nobody can read them any more: let them go
+    core.cursors.delete(this);
+    if (core.openReceivers === 0) {
+      core.ring.fill(undefined); // nobody can read them any more: let them go
+      core.gone.wakeAll();
+    }
     wakeParked(core.waiting, this);
   }
 

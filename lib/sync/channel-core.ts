@@ -5,6 +5,7 @@
 
 import { describeValue } from "../poll";
 import { RingQueue } from "../queue";
+import { WakerSet } from "../waiting";
 import { wakeEvery } from "./waiters";
 
 /** What the core needs from a waiting send or recv (a QueuedFuture): the two ways its wait ends. */
@@ -37,6 +38,8 @@ export class ChannelCore<T> {
   /** Sender handles not yet closed. */
   openSenders = 1;
   receiverClosed = false;
+  /** Waiting in a sender's `closed()` (made at the first). */
+  gone: WakerSet | undefined = undefined;
   /** The number of the next message taken that was never given back (messages are numbered in send order). */
   private fresh = 0;
   /** The numbers of the messages given back, which sit at the front of the buffer, ascending. */
@@ -150,6 +153,7 @@ export class ChannelCore<T> {
     if (this.receiverClosed) return;
     this.receiverClosed = true;
     this.failSenders(undefined);
+    this.gone?.wakeAll();
     if (this.receivers.length > 0) this.wakeReceivers();
   }
 

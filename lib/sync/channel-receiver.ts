@@ -141,6 +141,26 @@ export class Receiver<T> {
   }
 
   /**
+   * Wait for at least one message, then take up to `limit` (default: all buffered) into
+   * `buffer` without waiting again; the number taken, 0 once the channel is closed and drained
+   * (tokio's `recv_many`). Cancel-safe: cancelled while it waits, it takes nothing.
+   *
+   * ```ts
+   * const batch: Job[] = [];
+   * while ((yield* rx.recvMany(batch, 100)) > 0) { yield* flush(batch); batch.length = 0; }
+   * ```
+   */
+  *recvMany(buffer: T[], limit = Infinity): Generator<Future<unknown>, number, unknown> {
+    if (!(limit >= 1)) throw new RangeError(`recvMany(buffer, limit): limit must be ≥ 1, not ${String(limit)}`);
+    const first = yield* this.recv();
+    if (first === undefined) return 0;
+    buffer.push(first);
+    let n = 1;
+    for (let m; n < limit && (m = this.tryRecv()) !== undefined; n++) buffer.push(m);
+    return n;
+  }
+
+  /**
    * Close the channel from the receiving side (idempotent): sends waiting or made later
    * throw `ChannelClosedError`; messages already buffered can still be received.
    */

@@ -8,6 +8,9 @@ import { READY_VOID } from "../futures";
 import { type Op, Poll } from "../poll";
 import { type ChannelCore, type SendWaiter, checkMessage } from "./channel-core";
 import { GRANTED, QUEUED, QueuedFuture } from "./shared-future";
+import { Receiver } from "./channel-receiver";
+import { Until } from "./until";
+import { WakerSet } from "../waiting";
 import { DISPOSE } from "./waiters";
 
 /**
@@ -26,7 +29,7 @@ class SendOp<T> extends QueuedFuture<void> implements SendWaiter {
   }
 
   protected tryNow(): Poll<void> | undefined {
-    if (this.sender.closed) throw this.closedError();
+    if (this.sender.isClosed) throw this.closedError();
     return this.core.hasRoom() ? this.complete() : undefined;
   }
 
@@ -39,7 +42,7 @@ class SendOp<T> extends QueuedFuture<void> implements SendWaiter {
   }
 
   protected collect(): Poll<void> {
-    if (this.sender.closed) {
+    if (this.sender.isClosed) {
       this.core.passSlot();
       throw this.closedError();
     }
@@ -123,8 +126,31 @@ export class Sender<T> {
   }
 
   /** True when sending would throw: this handle was closed, or the receiver closed. */
-  get closed(): boolean {
+  get isClosed(): boolean {
     return this.handleClosed || this.core.receiverClosed;
+  }
+
+  /**
+   * A future ready once the receiver is closed (tokio's `Sender::closed`): a producer can stop
+   * work nobody will read. Cancel-safe; several may wait.
+   *
+   * ```ts
+   * yield* race(tx.closed(), produceForever(tx));
+   * ```
+   */
+  closed(): Op<void> {
+    const core = this.core;
+    return new Until(() => core.receiverClosed, (core.gone ??= new WakerSet()), `closed() of a sender of ${core.label}`);
+  }
+
+  /** Sender handles of this channel not yet closed. */
+  get senderCount(): number {
+    return this.core.openSenders;
+  }
+
+  /** True when `other` (a sender or the receiver) belongs to the same channel. */
+  sameChannel(other: Sender<T> | Receiver<T>): boolean {
+    return other.id === this.core.id && (other instanceof Sender || other instanceof Receiver);
   }
 
   /** @internal True when this handle itself was closed (as opposed to the receiver). */
@@ -149,7 +175,7 @@ export class Sender<T> {
    */
   trySend(value: T): boolean {
     checkMessage("trySend", value);
-    if (this.closed) throw new ChannelClosedError(closedReason(this.core, this).replace(/^send/, "trySend"));
+    if (this.isClosed) throw new ChannelClosedError(closedReason(this.core, this).replace(/^send/, "trySend"));
     const core = this.core;
     if (!core.hasRoom()) return false;
     core.push(value);

@@ -7,6 +7,7 @@ import { ChannelClosedError } from "../errors";
 import { Op, Poll } from "../poll";
 import type { Context } from "../waker";
 import { WakerSet } from "../waiting";
+import { Until } from "./until";
 import { checkName } from "./channel-core";
 import { DISPOSE } from "./waiters";
 
@@ -26,6 +27,8 @@ class OneshotCore<T> {
   senderUsed = false;
   receiverClosed = false;
   readonly waiting = new WakerSet();
+  /** Waiting in the sender's `closed()`. */
+  readonly gone = new WakerSet();
   constructor(readonly name: string | undefined) {}
 
   get label(): string {
@@ -57,8 +60,21 @@ export class OneshotSender<T> {
   }
 
   /** True when `send` can no longer deliver: it was already used (sent or closed), or the receiver closed. */
-  get closed(): boolean {
+  get isClosed(): boolean {
     return this.core.senderUsed || this.core.receiverClosed;
+  }
+
+  /**
+   * A future ready once the receiver is closed (tokio's `Sender::closed`): stop computing a
+   * value nobody wants. Cancel-safe.
+   *
+   * ```ts
+   * yield* race(tx.closed(), function* () { tx.send(yield* compute()); });
+   * ```
+   */
+  closed(): Op<void> {
+    const core = this.core;
+    return new Until(() => core.receiverClosed, core.gone, `closed() of the sender of ${core.label}`);
   }
 
   /**
@@ -154,6 +170,7 @@ export class OneshotReceiver<T> extends Op<T> {
     const core = this.core;
     core.receiverClosed = true;
     if (core.state === EMPTY) core.settle(CLOSED, undefined, "the receiver was closed");
+    core.gone.wakeAll();
   }
 
   /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */

@@ -90,7 +90,7 @@ export abstract class Held implements Disposable {
   /** @internal Made by the primitive; the hold is live from here until released. */
   constructor(
     /** @internal */ readonly pool: PermitPool,
-    /** @internal How many of the pool's permits this holds. */ readonly weight: number,
+    /** @internal How many of the pool's permits this holds (a permit's split and merge change it). */ public weight: number,
     /** @internal The task that took it (undefined outside any task). */ readonly holder: TaskRef | undefined,
   ) {
     pool.track(this);

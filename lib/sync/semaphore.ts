@@ -195,6 +195,43 @@ export class Permit extends Held {
     return this.weight;
   }
 
+  /**
+   * Keep the permits out for good: they leave the semaphore's {@link Semaphore.total} and are
+   * never given back (tokio's `forget`). The permit counts as released.
+   */
+  forget(): void {
+    this.live("be forgotten");
+    this.retire();
+    this.pool.total -= this.weight;
+  }
+
+  /**
+   * Split `n` of these permits off into a new Permit (tokio's `split`); this one keeps the rest.
+   * `n` must be a whole number ≥ 1 and less than {@link permits}.
+   *
+   * ```ts
+   * const both = yield* sem.acquire(2);
+   * const one = both.split(1);   // both.permits === 1, one.permits === 1
+   * ```
+   */
+  split(n: number): Permit {
+    this.live("be split");
+    checkCount(`${this.what()}.split(n): n`, n, 1);
+    if (n >= this.weight) throw new RangeError(`${this.what()}.split(${n}): it holds ${this.weight}; split off fewer`);
+    this.weight -= n;
+    return new Permit(this.semaphore, n, this.holder);
+  }
+
+  /** Take over `other`'s permits (same semaphore); `other` counts as released (tokio's `merge`). */
+  merge(other: Permit): void {
+    this.live("merge");
+    if (other === this) throw new Error(`${this.what()}.merge: cannot merge a permit into itself`);
+    if (other.semaphore !== this.semaphore) throw new Error(`${this.what()}.merge: the other permit is of ${other.semaphore.label}`);
+    if (other.released) throw new Error(`${this.what()}.merge: the other permit was already released`);
+    other.retire();
+    this.weight += other.weight;
+  }
+
   protected what(): string {
     return `this permit (${this.weight} of ${this.semaphore.label})`;
   }

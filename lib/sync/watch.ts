@@ -5,7 +5,9 @@
 
 import { ChannelClosedError } from "../errors";
 import { READY_VOID } from "../futures";
-import type { Op, Poll } from "../poll";
+import type { Future, Op, Poll } from "../poll";
+import { WakerSet } from "../waiting";
+import { Until } from "./until";
 import { checkName } from "./channel-core";
 import { Rechecked, wakeParked } from "./shared-future";
 import { DISPOSE } from "./waiters";
@@ -16,9 +18,13 @@ let nextId = 1;
 class WatchCore<T> {
   readonly id = nextId++;
   version = 0;
+  /** Every sender handle is closed. */
   senderClosed = false;
+  openSenders = 1;
   openReceivers = 1;
   readonly waiting = new Set<Rechecked<void>>();
+  /** Waiting in a sender's `closed()`. */
+  readonly gone = new WakerSet();
 
   constructor(
     public value: T,
@@ -59,7 +65,9 @@ class ChangedOp<T> extends Rechecked<void, WatchReceiver<T>> {
  * @public
  */
 export class WatchSender<T> {
-  /** @internal Made by `watch()`. */
+  private isHandleClosed = false;
+
+  /** @internal Made by `watch()` and `clone()`. */
   constructor(private readonly core: WatchCore<T>) {}
 
   get id(): number {
@@ -80,7 +88,59 @@ export class WatchSender<T> {
    * whether every receiver is gone: that is {@link receiversGone}.
    */
   get handleClosed(): boolean {
-    return this.core.senderClosed;
+    return this.isHandleClosed;
+  }
+
+  /**
+   * A future ready once no receiver is subscribed (tokio's `Sender::closed`). Cancel-safe.
+   *
+   * ```ts
+   * yield* race(tx.closed(), publishForever(tx));
+   * ```
+   */
+  closed(): Op<void> {
+    const core = this.core;
+    return new Until(() => core.openReceivers === 0, core.gone, `closed() of a sender of ${core.label}`);
+  }
+
+  /** Another sending handle; receivers see the sender closed once every handle is closed. */
+  clone(): WatchSender<T> {
+    if (this.isHandleClosed) throw new ChannelClosedError(`clone of a closed sender of ${this.core.label}`);
+    this.core.openSenders++;
+    return new WatchSender(this.core);
+  }
+
+  /** Sender handles not yet closed. */
+  get senderCount(): number {
+    return this.core.openSenders;
+  }
+
+  /**
+   * Change the value in place with `modify` (an object's fields, an array) and wake every
+   * receiver, as {@link send} does (tokio's `send_modify`). Throws `ChannelClosedError` after `close()`.
+   *
+   * ```ts
+   * tx.sendModify((config) => { config.retries = 3; });
+   * ```
+   */
+  sendModify(modify: (value: T) => void): void {
+    this.sendIfModified((value) => {
+      modify(value);
+      return true;
+    });
+  }
+
+  /**
+   * Change the value in place with `modify`; only when it returns true is a new version made
+   * and the receivers woken (tokio's `send_if_modified`). Returns what `modify` returned.
+   */
+  sendIfModified(modify: (value: T) => boolean): boolean {
+    const core = this.core;
+    if (this.isHandleClosed) throw new ChannelClosedError(`sendModify on ${core.label}: this sender was closed`);
+    if (!modify(core.value)) return false;
+    core.version++;
+    if (core.waiting.size > 0) wakeParked(core.waiting);
+    return true;
   }
 
   /** True when no receiver is subscribed now (tokio's `is_closed()`): a send reaches nobody. */
@@ -96,7 +156,7 @@ export class WatchSender<T> {
    */
   send(value: T): boolean {
     const core = this.core;
-    if (core.senderClosed) throw new ChannelClosedError(`send on ${core.label}: the sender is closed`);
+    if (this.isHandleClosed) throw new ChannelClosedError(`send on ${core.label}: this sender was closed`);
     core.value = value;
     core.version++;
     if (core.waiting.size > 0) wakeParked(core.waiting);
@@ -117,7 +177,9 @@ export class WatchSender<T> {
   /** Close (idempotent): receivers keep the last value; `changed()` with nothing new throws `ChannelClosedError`. */
   close(): void {
     const core = this.core;
-    if (core.senderClosed) return;
+    if (this.isHandleClosed) return;
+    this.isHandleClosed = true;
+    if (--core.openSenders > 0) return;
     core.senderClosed = true;
     if (core.waiting.size > 0) wakeParked(core.waiting);
   }
@@ -177,6 +239,32 @@ export class WatchReceiver<T> {
     return this.core.value;
   }
 
+  /** Count the current value as not seen: the next `changed()` is ready at once (tokio's `mark_changed`). */
+  markChanged(): void {
+    this.seen = this.core.version - 1;
+  }
+
+  /** Count the current value as seen, without reading it (tokio's `mark_unchanged`). */
+  markUnchanged(): void {
+    this.seen = this.core.version;
+  }
+
+  /**
+   * The first value (the current one included) for which `predicate` holds, marking it seen
+   * (tokio's `wait_for`). Throws `ChannelClosedError` if every sender closes first.
+   *
+   * ```ts
+   * const state = yield* rx.waitFor((s) => s === "ready");
+   * ```
+   */
+  *waitFor(predicate: (value: T) => boolean): Generator<Future<unknown>, T, unknown> {
+    for (;;) {
+      const value = this.borrowAndUpdate();
+      if (predicate(value)) return value;
+      yield* this.changed();
+    }
+  }
+
   /**
    * True when a value newer than the last seen was sent. Unlike tokio, this does not throw
    * once the sender is closed: read `closed` for that.
@@ -206,6 +294,7 @@ export class WatchReceiver<T> {
     if (this.handleClosed) return;
     this.handleClosed = true;
     this.core.openReceivers--;
+    if (this.core.openReceivers === 0) this.core.gone.wakeAll();
     wakeParked(this.core.waiting, this);
   }
 

@@ -238,8 +238,8 @@ describe("sync: channel()", () => {
       tx.close();
       tx.close(); // idempotent
       expect(rx.closed).to.equal(false);
-      expect(tx.closed).to.equal(true);
-      expect(tx2.closed).to.equal(false);
+      expect(tx.isClosed).to.equal(true);
+      expect(tx2.isClosed).to.equal(false);
       expect(tx2.trySend(1)).to.equal(true);
       tx2.close();
       expect(rx.closed).to.equal(true);
@@ -293,7 +293,7 @@ describe("sync: channel()", () => {
         rx.close();
         rx.close(); // idempotent
         const err = yield* waiting;
-        return { err, closed: tx.closed, first: yield* rx.recv(), then: yield* rx.recv(), late: yield* caught(tx.send("late")) };
+        return { err, closed: tx.isClosed, first: yield* rx.recv(), then: yield* rx.recv(), late: yield* caught(tx.send("late")) };
       });
       expect(out.err).to.be.instanceOf(ChannelClosedError);
       expect((out.err as Error).message).to.match(/the receiver is closed/);

@@ -107,7 +107,7 @@ describe("sync: oneshot()", () => {
       });
       yield* yieldNow();
       rx.close();
-      return { err: yield* waiter, closed: tx.closed, sent: tx.send(5), state: rx.state };
+      return { err: yield* waiter, closed: tx.isClosed, sent: tx.send(5), state: rx.state };
     });
     expect(out.err).to.be.instanceOf(ChannelClosedError);
     expect((out.err as Error).message).to.match(/the receiver was closed/);
@@ -127,9 +127,9 @@ describe("sync: oneshot()", () => {
   it("tryRecv is undefined while empty", () => {
     const [tx, rx] = oneshot<number>();
     expect(rx.tryRecv()).to.equal(undefined);
-    expect(tx.closed).to.equal(false);
+    expect(tx.isClosed).to.equal(false);
     tx.send(3);
-    expect(tx.closed).to.equal(true);
+    expect(tx.isClosed).to.equal(true);
     expect(rx.tryRecv()).to.equal(3);
   });
 
