@@ -8,7 +8,7 @@ import { Op, Poll } from "./poll";
 import { COMPLETED, FAILED, SCHEDULED, label, type Task } from "./task";
 import type { Context, Waker } from "./waker";
 import { SimpleWaker } from "./waker";
-import { register, unregister } from "./waiting";
+import { addWaiter, removeWaiter } from "./waiting";
 
 /** How a finished task ended, seen without joining it. */
 export interface TaskEnding {
@@ -65,13 +65,13 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
       task.markJoined(); // the outcome is delivered: an error is now the joiner's, not unobserved
       return outcome(task);
     }
-    register(task, cx.waker);
+    addWaiter(task, cx.waker);
     return Poll.pending;
   }
 
   /** The waiter that polled with `cx` stopped waiting: forget exactly its registration. */
   drop(cx: Context): void {
-    unregister(this.task, cx.waker);
+    removeWaiter(this.task, cx.waker);
   }
 
   describe(): string {
@@ -89,7 +89,7 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
    */
   watch(waker: Waker): void {
     if (this.task.finished) waker.wake();
-    else register(this.task, waker);
+    else addWaiter(this.task, waker);
   }
 
   /** @internal How the task ended, without joining it; undefined while it runs. */
@@ -140,7 +140,7 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
         reject(new Error(`${label(task)} never finished: its runtime was never run. Call runtime.run() (or blockOn), or start the task with run(body)`));
         return true;
       });
-      register(task, new PromiseWaker(() => {
+      addWaiter(task, new PromiseWaker(() => {
         unwatch();
         settle();
       }));

@@ -14,7 +14,7 @@ import { RingQueue } from "../queue";
 import type { Runtime } from "../runtime";
 import type { Context, Waker } from "../waker";
 import { RUNTIME, SimpleWaker } from "../waker";
-import { register, unregister, waiterCount, type Waiting } from "../waiting";
+import { addWaiter, countWaiters, removeWaiter, wakeEvery, type Waiters } from "../waiting";
 
 /**
  * The value a body produces: `ValueOf<Op<void>>` is `void`, `ValueOf<() => Generator<…, number>>`
@@ -108,12 +108,11 @@ export class Child extends SimpleWaker implements Context {
  * The children of one combinator (or of one JoinSet). Bodies that are futures are polled inline,
  * in the parent's task; generator functions and operations run as tasks the set owns.
  */
-export class ChildSet implements Waiting {
+export class ChildSet implements Waiters {
   /** Children that woke and have not been polled since, oldest first. */
   readonly ready = new RingQueue<Child>(16);
   /** Everyone waiting on the combinator (see waiting.ts); kept across wakes, removed by drop(cx). */
-  w0: Waker | undefined = undefined;
-  ws: Waker[] | undefined = undefined;
+  waiters: Waker | Waker[] | undefined = undefined;
   /** Replaces waking the waiters (a disposed JoinSet reaps its orphans instead). */
   onWake: (() => void) | undefined = undefined;
   /** The runtime of the tasks polling the set, once one has. */
@@ -132,7 +131,7 @@ export class ChildSet implements Waiting {
 
   /** Register whoever polls now (one registration per waker), and learn the runtime from its Context. */
   listen(cx: Context): void {
-    register(this, cx.waker);
+    addWaiter(this, cx.waker);
     // Futures-only combinators run without a runtime (polled by hand); spawning asks for one.
     if (this.driver === undefined) this.driver = findDriver(cx);
     if (this.owner === undefined) this.owner = currentTask();
@@ -140,34 +139,22 @@ export class ChildSet implements Waiting {
 
   /** The waiter that polled with `cx` is gone; true when nobody waits any more. */
   leave(cx: Context): boolean {
-    unregister(this, cx.waker);
-    return waiterCount(this) === 0;
+    removeWaiter(this, cx.waker);
+    return countWaiters(this) === 0;
   }
 
   /** A child woke: every waiter should poll again (registrations stay: only drop(cx) removes one). */
   wakeWaiters(): void {
     if (this.onWake !== undefined) return this.onWake();
-    const w0 = this.w0;
-    if (w0 !== undefined) return w0.wake();
-    const ws = this.ws;
-    if (ws === undefined) return;
-    let failed = false;
-    let first: unknown = undefined;
-    for (const w of ws.slice()) {
-      try {
-        w.wake();
-      } catch (error) {
-        if (!failed) first = error;
-        failed = true;
-      }
-    }
-    if (failed) throw first;
+    const held = this.waiters;
+    if (held === undefined) return;
+    if (!Array.isArray(held)) return held.wake();
+    wakeEvery(held.slice()); // a copy: a wake may unregister synchronously
   }
 
   /** Forget every waiter (the combinator has delivered its outcome). */
   forgetWaiters(): void {
-    this.w0 = undefined;
-    this.ws = undefined;
+    this.waiters = undefined;
   }
 
   /** The runtime children are spawned on: the one of the task that asked first. */
