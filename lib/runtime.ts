@@ -101,7 +101,7 @@ export class Runtime {
   }
 
   /** Queue a new task (rule 6: it does not run until the runtime is driven). */
-  spawn<T>(body: Body<T>, options: SpawnOptions = {}): JoinHandle<T> {
+  spawn<T>(body: Body<T>, options?: SpawnOptions): JoinHandle<T> {
     if (!isBody(body)) throw new TypeError(`spawn() needs a generator function, an operation or a future, not ${describeValue(body)}`);
     const name = options?.name;
     if (name !== undefined && typeof name !== "string") throw new TypeError(`a task name must be a string, not ${describeValue(name)}`);
