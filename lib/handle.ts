@@ -29,8 +29,6 @@ export interface TaskEnding {
  * @public
  */
 export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
-  private promise: Promise<T> | undefined = undefined;
-
   /** @internal Handles are made by `spawn`. */
   constructor(private readonly task: Task<T>) {
     super();
@@ -122,9 +120,10 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
    * runtime was never run, and nothing else could finish the task.
    */
   toPromise(): Promise<T> {
-    if (this.promise !== undefined) return this.promise;
+    const made = promises.get(this);
+    if (made !== undefined) return made as Promise<T>;
     const task = this.task;
-    this.promise = new Promise<T>((resolve, reject) => {
+    const promise = new Promise<T>((resolve, reject) => {
       const settle = (): void => {
         task.markJoined(); // delivered to the promise (an unhandled rejection is then the host's to report)
         try {
@@ -145,9 +144,16 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
         settle();
       }));
     });
-    return this.promise;
+    promises.set(this, promise);
+    return promise;
   }
 }
+
+/**
+ * The Promise of each handle that was awaited, kept beside the handle rather than in a field of
+ * every handle: few handles are ever awaited from async code, and the field cost 8 B per task.
+ */
+const promises = new WeakMap<JoinHandle<unknown>, Promise<unknown>>();
 
 /** Ready with the value, or the task's error thrown (rule 9: every joiner gets the same object). */
 function outcome<T>(task: Task<T>): Poll<T> {
