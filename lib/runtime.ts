@@ -12,7 +12,7 @@ import type { Body, Future } from "./poll";
 import { describeValue, isBody, setAwaitDriver } from "./poll";
 import type { Scheduler } from "./scheduler";
 import { noopContext } from "./waker";
-import type { Task, TaskInfo } from "./task";
+import type { NameSource, Task, TaskInfo } from "./task";
 
 /** How a runtime is set up. @public */
 export interface RuntimeOptions {
@@ -109,7 +109,7 @@ export class Runtime {
   }
 
   /** @internal Spawn a task that a combinator polled by `owner` owns (cancelled through it; see shutdown()). */
-  spawnOwned<T>(body: Body<T>, name: string | undefined, owner: unknown): JoinHandle<T> {
+  spawnOwned<T>(body: Body<T>, name: string | NameSource | undefined, owner: unknown): JoinHandle<T> {
     const t = owner as Task | undefined;
     return new JoinHandle(this.driver.spawn(body, name, t !== undefined && t.host === this.driver ? t : undefined));
   }

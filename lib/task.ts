@@ -81,6 +81,15 @@ export interface TaskInfo {
   readonly name: string | undefined;
 }
 
+/**
+ * A task name formatted only when asked (a trace, a report, a scheduler that reads it): a
+ * combinator's child names itself `all[i]` from its index instead of building the string at
+ * spawn (all() over 100k children built 100k strings nobody read).
+ */
+export interface NameSource {
+  taskName(): string;
+}
+
 /** What a task needs from its runtime. */
 export interface TaskHost {
   readonly counters: Counters;
@@ -124,7 +133,7 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   constructor(
     readonly host: TaskHost,
     readonly id: number,
-    readonly name: string | undefined,
+    private readonly named: string | NameSource | undefined,
     body: Body<T>,
     /**
      * The task whose combinator (race, all, timeout, scope…) started this one: cancelling that
@@ -138,6 +147,11 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   }
 
   // ── Queries ──────────────────────────────────────────────────────────────────────────
+
+  get name(): string | undefined {
+    const n = this.named;
+    return typeof n === "object" ? n.taskName() : n;
+  }
 
   get state(): number {
     return this.flags & STATE_MASK;

@@ -8,6 +8,7 @@
 import { currentTask, driverOf, findDriver } from "../current";
 import type { Driver } from "../driver";
 import type { JoinHandle } from "../handle";
+import type { NameSource } from "../task";
 import type { Body, Future, Operation } from "../poll";
 import { describeFuture, describeValue, isBody, isFuture, readyOf } from "../poll";
 import { RingQueue } from "../queue";
@@ -62,7 +63,7 @@ const DONE = 2;
  * One child: its future (the JoinHandle of a task the set owns, or a future polled inline), its
  * own waker and context, and its links in the set's list of unfinished children.
  */
-export class Child extends SimpleWaker implements Context {
+export class Child extends SimpleWaker implements Context, NameSource {
   state = LIVE;
   /** On the ready list now: further wakes are absorbed until it is polled. */
   queued = false;
@@ -84,6 +85,11 @@ export class Child extends SimpleWaker implements Context {
 
   get finished(): boolean {
     return this.state === DONE;
+  }
+
+  /** The name of its task, formatted only when asked (see ChildSet.naming). */
+  taskName(): string {
+    return (this.set.naming as (index: number) => string)(this.index);
   }
 
   get waker(): Waker {
@@ -113,6 +119,8 @@ export class ChildSet implements Waiters {
   readonly ready = new RingQueue<Child>(16);
   /** Everyone waiting on the combinator (see waiting.ts); kept across wakes, removed by drop(cx). */
   waiters: Waker | Waker[] | undefined = undefined;
+  /** Names the child tasks from their index (`all[3]`), formatted only when a trace or report asks. */
+  naming: ((index: number) => string) | undefined = undefined;
   /** Replaces waking the waiters (a disposed JoinSet reaps its orphans instead). */
   onWake: (() => void) | undefined = undefined;
   /** The runtime of the tasks polling the set, once one has. */
@@ -177,7 +185,7 @@ export class ChildSet implements Waiters {
   }
 
   /** Add `body`: a future is polled inline (first at the next poll), anything else runs as a task. */
-  add(body: Body<unknown>, index: number, name: string, who: string): Child {
+  add(body: Body<unknown>, index: number, name: string | undefined, who: string): Child {
     if (isFuture(body)) {
       const child = this.link(new Child(this, index, body, undefined));
       this.inlineLive++;
@@ -194,8 +202,12 @@ export class ChildSet implements Waiters {
    * combinator, so shutdown() leaves it to its owner, and a shield around the owner keeps it running.
    */
   spawn(body: Body<unknown> | Operation<unknown>, index: number, name: string | undefined, who: string, owned = true): Child {
-    const handle = this.runtimeFor(who).spawnOwned(body, name, owned ? this.owner : undefined);
-    const child = this.link(new Child(this, index, handle, handle));
+    const runtime = this.runtimeFor(who);
+    const child = new Child(this, index, undefined, undefined);
+    const handle = runtime.spawnOwned(body, name ?? (this.naming !== undefined ? child : undefined), owned ? this.owner : undefined);
+    child.future = handle;
+    child.task = handle;
+    this.link(child);
     // The task has not run yet, so this poll only registers the child's waker with it, and
     // marks the task joined: its error is ours to deliver, not an unobserved failure.
     handle.poll(child);
