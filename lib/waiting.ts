@@ -169,7 +169,7 @@ export function wakeAll(at: Waiting): void {
  * ```
  * @public
  */
-export class WakerSet implements Waiters {
+export class WakerSet {
   /** @internal */
   waiters: Waker | Waker[] | undefined = undefined;
 
