@@ -30,7 +30,8 @@ import type { Body, Future } from "./poll";
 import { describeFuture } from "./poll";
 import type { Counters } from "./metrics";
 import { clear, isShielded, type FrameStack } from "./frames";
-import { RUNTIME, SimpleWaker, type Context, type Waker } from "./waker";
+import { JoinHandle, type TaskEnding } from "./handle";
+import { RUNTIME, type Context, type Waker } from "./waker";
 import { wakeWaiters, type Waiters } from "./waiting";
 
 /** In the run queue; will be polled. Entered on spawn, on a wake or abort of a parked task, and on requeue. Never in the queue twice. */
@@ -107,8 +108,11 @@ export interface TaskHost {
 /** What `endPoll` did: the caller has nothing more to do in this step either way. */
 export type EndPoll = "parked" | "requeued";
 
-/** A spawned generator and its state. Internal: users hold a JoinHandle, futures see a Waker. */
-export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo, FrameStack, Waiters {
+/**
+ * A spawned generator and its state. Internal: users hold it typed as its JoinHandle (the base
+ * class), futures as a Waker and a Context; one object backs the three views.
+ */
+export class Task<T = unknown> extends JoinHandle<T> implements Waker, Context, TaskInfo, FrameStack, Waiters {
   /** The state, the cancellation track and the boolean bits above (starts SCHEDULED, CANCEL_NONE). */
   private flags = SCHEDULED;
   /**
@@ -132,8 +136,9 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
 
   constructor(
     readonly host: TaskHost,
-    readonly id: number,
-    private readonly named: string | NameSource | undefined,
+    override readonly id: number,
+    /** The name, or what formats it when asked (see {@link NameSource}). */
+    readonly named: string | NameSource | undefined,
     body: Body<T>,
     /**
      * The task whose combinator (race, all, timeout, scope…) started this one: cancelling that
@@ -148,16 +153,12 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
 
   // ── Queries ──────────────────────────────────────────────────────────────────────────
 
-  get name(): string | undefined {
-    const n = this.named;
-    return typeof n === "object" ? n.taskName() : n;
-  }
-
   get state(): number {
     return this.flags & STATE_MASK;
   }
 
-  get finished(): boolean {
+  /** True once it completed, failed or was cancelled (its handle's `finished`). */
+  get ended(): boolean {
     return (this.flags & STATE_MASK) >= COMPLETED;
   }
 
@@ -225,7 +226,23 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
     return this.host;
   }
 
-  override wake(): void {
+  /** How it ended, for a handle's `ending()`; only once it has. */
+  get how(): TaskEnding["how"] {
+    const s = this.flags & STATE_MASK;
+    return s === COMPLETED ? "completed" : s === FAILED ? "failed" : "cancelled";
+  }
+
+  /** In the run queue now. */
+  get queued(): boolean {
+    return (this.flags & STATE_MASK) === SCHEDULED;
+  }
+
+  /** `task #3` or `task #3 "name"`. */
+  get label(): string {
+    return label(this);
+  }
+
+  wake(): void {
     const host = this.host;
     host.counters.wakes++;
     const s = this.flags & STATE_MASK;
@@ -236,6 +253,18 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
       if (host.sink !== undefined) host.emit("wake", this, "during its own poll", host.wokenBy());
     }
     // SCHEDULED or NOTIFIED: it will run anyway (wakes are deduplicated). Finished: no-op.
+  }
+
+  wakeByRef(): void {
+    this.wake();
+  }
+
+  clone(): Waker {
+    return this;
+  }
+
+  willWake(other: Waker): boolean {
+    return other === this;
   }
 
   override toString(): string {
@@ -286,7 +315,7 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   }
 
   /** Request cancellation (sticky, idempotent). Delivered as a CancelledError at the next yield outside a shield. */
-  abort(): void {
+  cancel(): void {
     if ((this.flags & STATE_MASK) >= COMPLETED || this.cancelTrack !== CANCEL_NONE) return;
     this.setCancel(CANCEL_REQUESTED);
     if (isShielded(this)) return; // the shield runs to its end first; its next yield delivers
