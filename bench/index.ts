@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import * as os from "node:os";
 import * as path from "node:path";
 import { build, type Plugin } from "esbuild";
-import { IMPL_LABEL, IMPLS, WORKLOADS, workload, type ImplId, type Job, type Measurement, type WorkloadId, type WorkloadSpec } from "./jobs";
+import { IMPL_LABEL, IMPLS, WORKLOADS, isMem, workload, type ImplId, type Job, type Measurement, type WorkloadId, type WorkloadSpec } from "./jobs";
 import { formatHotSpots } from "./profile";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -217,10 +217,10 @@ function label(r: Row): string {
 
 type Clock = "wall" | "cpu";
 
-/** The metric a row is compared on: bytes for W4mem, wall (or CPU) time per op otherwise. */
+/** The metric a row is compared on: bytes for W4mem and W4fmem, wall (or CPU) time per op otherwise. */
 function metric(r: Row | undefined, clock: Clock = "wall"): number {
   if (r === undefined || r.samples.length === 0) return NaN;
-  if (r.workload === "W4mem") return median(r.samples.map((s) => s.bytesPerOp ?? NaN));
+  if (isMem(r.workload)) return median(r.samples.map((s) => s.bytesPerOp ?? NaN));
   return median(r.samples.map((s) => (clock === "wall" ? s.perOpNs : (s.cpuPerOpNs ?? NaN))));
 }
 
@@ -243,7 +243,7 @@ function table(allHeaders: string[], allRows: string[][], allRight: boolean[], f
 }
 
 function report(w: WorkloadSpec, rows: Row[], format: Format): string {
-  const mem = w.id === "W4mem";
+  const mem = isMem(w.id);
   const find = (impl: ImplId) => rows.find((r) => r.impl === impl && r.variant === undefined);
   // Rows that are variants of one implementation (TRACE) compare with the first variant instead.
   const base = w.variants !== undefined ? rows[0] : find("native");
@@ -283,6 +283,32 @@ function report(w: WorkloadSpec, rows: Row[], format: Format): string {
   return [head, t, ...(format === "md" && notes.length > 0 ? [""] : []), ...notes.map((n) => (format === "md" ? `- ${n}` : `  · ${n}`))].join("\n");
 }
 
+/**
+ * Every workload in one table: wakeful per op (bytes for the heap rows), and its ratio to
+ * native async/await and to raw generators, on CPU time and on wall time.
+ */
+function summary(all: Row[], format: Format): string | undefined {
+  const body: string[][] = [];
+  for (const w of WORKLOADS) {
+    if (w.variants !== undefined) continue;
+    const row = (impl: ImplId) => all.find((r) => r.workload === w.id && r.impl === impl && r.variant === undefined);
+    const own = row("wakeful");
+    if (own === undefined || own.samples.length === 0) continue;
+    const mem = isMem(w.id);
+    const cells: string[] = [w.id];
+    for (const clock of (mem ? ["wall"] : ["cpu", "wall"]) as Clock[]) {
+      const v = metric(own, clock);
+      cells.push(mem ? fmtBytes(v) : fmtTime(v), fmtRatio(v / metric(row("native"), clock)), fmtRatio(v / metric(row("raw"), clock)));
+    }
+    if (mem) cells.push("", "", "");
+    body.push(cells);
+  }
+  if (body.length === 0) return undefined;
+  const head = "wakeful at a glance: per op, and ÷ native async/await, ÷ raw generators (heap rows: bytes per parked task)";
+  const t = table(["workload", "cpu/op", "÷ native", "÷ raw", "wall/op", "÷ native", "÷ raw"], body, [false, true, true, true, true, true, true], format);
+  return (format === "md" ? `#### ${head}\n\n` : `${head}\n`) + t;
+}
+
 interface Verdict {
   workload: WorkloadId;
   target: string;
@@ -304,14 +330,22 @@ function verdicts(all: Row[]): Verdict[] {
     out.push({ workload, target, value: f("wall"), cpu: f("cpu"), limit, kind });
   const ratio = (w: WorkloadId, target: string, a: ImplId, b: ImplId, limit: number, kind: "max" | "min" = "max") =>
     add(w, target, limit, kind, (c) => m(c, w, a) / m(c, w, b));
-  ratio("W1", "wakeful ≤ 1.5× raw", "wakeful", "raw", 1.5);
-  ratio("W2", "wakeful ≤ 0.5× native", "wakeful", "native", 0.5);
-  ratio("W3", "wakeful ≤ 2× raw", "wakeful", "raw", 2);
-  ratio("W3", "wakeful faster than `await null` (< 1× native)", "wakeful", "native", 1);
-  ratio("W4", "wakeful ≤ 1× native time", "wakeful", "native", 1);
-  add("W4mem", "wakeful ≤ 400 B per parked task", 400, "max", (c) => m(c, "W4mem", "wakeful"));
-  ratio("W5", "wakeful ≤ 1.2× raw", "wakeful", "raw", 1.2);
-  ratio("W6", "wakeful ≤ 0.5× native", "wakeful", "native", 0.5);
+  // Must: at or under async/await wherever a generator can be; spawning and a 20-deep yield*
+  // chain are native generator work, so raw generators are their floor.
+  ratio("W1", "must: wakeful ≤ 1.5× raw", "wakeful", "raw", 1.5);
+  ratio("W2", "must: wakeful ≤ 1× native", "wakeful", "native", 1);
+  ratio("W3", "must: wakeful ≤ 1× native (`await null`)", "wakeful", "native", 1);
+  ratio("W4", "must: wakeful ≤ 1× native time", "wakeful", "native", 1);
+  ratio("W4mem", "must: wakeful ≤ 0.62× native bytes", "wakeful", "native", 0.62);
+  ratio("W5", "must: wakeful ≤ 1.2× raw", "wakeful", "raw", 1.2);
+  ratio("W6", "must: wakeful ≤ 1× native", "wakeful", "native", 1);
+  // Aim: the bar after this one.
+  ratio("W1", "aim: wakeful ≤ 1.2× raw", "wakeful", "raw", 1.2);
+  ratio("W2", "aim: wakeful ≤ 0.5× native", "wakeful", "native", 0.5);
+  ratio("W3", "aim: wakeful ≤ 2× raw", "wakeful", "raw", 2);
+  ratio("W4mem", "aim: wakeful ≤ 0.5× native bytes", "wakeful", "native", 0.5);
+  ratio("W5", "aim: wakeful ≤ 1.1× raw", "wakeful", "raw", 1.1);
+  ratio("W6", "aim: wakeful ≤ 0.5× native", "wakeful", "native", 0.5);
   for (const w of ["W1", "W2", "W3", "W4", "W4mem", "W5", "W6", "ALL10K"] as WorkloadId[]) {
     ratio(w, `≥ 10× better than Effection (Effection ÷ wakeful)`, "effection", "wakeful", 10, "min");
   }
@@ -381,15 +415,17 @@ function render(all: Row[], info: RunInfo, format: Format): string {
     const rs = all.filter((r) => r.workload === w.id);
     if (rs.length > 0) out.push(report(w, rs, format) + "\n");
   }
+  const glance = summary(all, format);
+  if (glance !== undefined) out.push(glance + "\n");
   const vs = verdicts(all);
   if (vs.length > 0) {
     const body = vs.map((v) => {
-      const bytes = v.workload === "W4mem" && !v.target.includes("Effection");
+      const bytes = !v.target.includes("×") && isMem(v.workload);
       const fmt = (x: number) => (bytes ? fmtBytes(x) : fmtRatio(x));
       const word = (x: boolean | null) => (x === null ? "info" : x ? "met" : "NOT met");
       return [v.workload, v.target, fmt(v.value), word(met(v, "wall")), bytes ? "" : fmt(v.cpu), bytes ? "" : word(met(v, "cpu"))];
     });
-    const head = "Targets (issues #2, #3, #5), on wall time and on CPU time";
+    const head = "Targets, on wall time and on CPU time";
     out.push((format === "md" ? `#### ${head}\n\n` : `${head}\n`) + table(["workload", "target", "wall", "", "cpu", ""], body, [false, false, true, false, true, false], format));
   }
   return out.join("\n");
@@ -422,9 +458,9 @@ function publish(all: Row[], info: RunInfo, writeJson: boolean): void {
         size: r.size,
         scaled: r.scaled,
         unit: workload(r.workload).unit,
-        medianPerOpNs: r.workload === "W4mem" ? undefined : metric(r),
-        medianCpuPerOpNs: r.workload === "W4mem" ? undefined : metric(r, "cpu"),
-        medianBytesPerTask: r.workload === "W4mem" ? metric(r) : undefined,
+        medianPerOpNs: isMem(r.workload) ? undefined : metric(r),
+        medianCpuPerOpNs: isMem(r.workload) ? undefined : metric(r, "cpu"),
+        medianBytesPerTask: isMem(r.workload) ? metric(r) : undefined,
         samples: r.samples,
         errors: r.errors,
         unavailable: r.unavailable,

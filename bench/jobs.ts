@@ -16,7 +16,7 @@ export const IMPL_LABEL: Record<ImplId, string> = {
   saga: "redux-saga 1.5.1",
 };
 
-export type WorkloadId = "W1" | "W2" | "W3" | "W4" | "W4mem" | "W5" | "W6" | "MUTEX" | "ALL10K" | "ALL100K" | "TRACE";
+export type WorkloadId = "W1" | "W1f" | "W2" | "W3" | "W4" | "W4f" | "W4mem" | "W4fmem" | "W5" | "W6" | "MUTEX" | "ALL10K" | "ALL100K" | "TRACE";
 
 /** One process's work: run `workload` with `impl` at `size` (and `variant`, for the tracing rows). */
 export interface Job {
@@ -84,6 +84,16 @@ export const WORKLOADS: WorkloadSpec[] = [
     target: "wakeful ≤ 1.5× raw",
   },
   {
+    id: "W1f",
+    title: "W1 with a fresh generator (or async) function per task, as users often write it",
+    unit: "task",
+    full: 100_000,
+    quick: 20_000,
+    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 5_000, runs: 3 }, effect: { cap: 100_000, runs: 3 }, saga: { cap: 20_000, runs: 3 } },
+    expect: sumTo,
+    target: "report only: what a closure per task costs each system",
+  },
+  {
     id: "W2",
     title: "ping-pong, 200k round trips over capacity-1 channels",
     unit: "round trip",
@@ -122,6 +132,26 @@ export const WORKLOADS: WorkloadSpec[] = [
     impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 5_000, runs: 3 }, effect: { cap: 50_000, runs: 3 }, saga: { cap: 5_000, runs: 3 } },
     expect: (n) => n,
     target: "wakeful ≤ 400 B per parked task",
+  },
+  {
+    id: "W4f",
+    title: "W4 with a fresh sleeper function per task: wall time",
+    unit: "sleeper",
+    full: 100_000,
+    quick: 20_000,
+    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 5_000, runs: 3 }, effect: { cap: 50_000, runs: 3 }, saga: { cap: 5_000, runs: 3 } },
+    expect: (n) => n,
+    target: "report only: what a closure per task costs each system",
+  },
+  {
+    id: "W4fmem",
+    title: "W4mem with a fresh sleeper function per task: heap per parked task",
+    unit: "parked task",
+    full: 100_000,
+    quick: 20_000,
+    impls: { raw: {}, native: {}, wakeful: {}, effection: { cap: 5_000, runs: 3 }, effect: { cap: 50_000, runs: 3 }, saga: { cap: 5_000, runs: 3 } },
+    expect: (n) => n,
+    target: "report only: what a closure per task costs each system",
   },
   {
     id: "W5",
@@ -185,6 +215,11 @@ export const WORKLOADS: WorkloadSpec[] = [
     target: "tracing off costs nothing measurable",
   },
 ];
+
+/** True for the workloads measured in bytes per parked task rather than time per op. */
+export function isMem(id: WorkloadId): boolean {
+  return id === "W4mem" || id === "W4fmem";
+}
 
 export function workload(id: string): WorkloadSpec {
   const w = WORKLOADS.find((x) => x.id === id);

@@ -5,7 +5,7 @@
 
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
-import type { Job, Measurement, WorkloadId } from "./jobs";
+import { isMem, type Job, type Measurement, type WorkloadId } from "./jobs";
 
 /** One implementation's workloads: each runs the work of size `n` and measures itself. */
 export type Workload = (n: number, variant: string | undefined) => Promise<Measurement>;
@@ -84,7 +84,7 @@ export function runWorker(impl: Implementation): void {
   if (fn === undefined) throw new Error(`${job.impl} has no ${job.workload}`);
   void (async () => {
     // W4mem measures a heap with tasks that never wake: no warm-up pass may leave timers behind.
-    if (job.workload !== "W4mem") {
+    if (!isMem(job.workload)) {
       // A tenth of the size, but at least 10k ops (or the whole size): enough for V8 to optimise.
       // Rounded to whole thousands, so per-task shares (W3, W6, MUTEX) stay whole numbers.
       const warm = Math.min(job.size, Math.ceil(Math.max(job.size / 10, 10_000) / 1000) * 1000);

@@ -24,7 +24,7 @@ import type { Body } from "./poll";
 import { RingQueue } from "./queue";
 import { clampChoice, type Scheduler } from "./scheduler";
 import { errorText, step } from "./harness";
-import { CANCELLED, COMPLETED, FAILED, PARKED, Task, type TaskHost, type TaskInfo } from "./task";
+import { CANCELLED, COMPLETED, FAILED, PARKED, Task, type NameSource, type TaskHost, type TaskInfo } from "./task";
 import { TimerHeap } from "./timer";
 import { sites } from "./site";
 import { currentTask } from "./current";
@@ -98,7 +98,7 @@ export class Driver implements TaskHost {
   // ── Tasks ────────────────────────────────────────────────────────────────────────────
 
   /** A new task, queued (rule 6). `owner`: the task whose combinator started it (see Task.owner). */
-  spawn<T>(body: Body<T>, name: string | undefined, owner?: Task): Task<T> {
+  spawn<T>(body: Body<T>, name: string | NameSource | undefined, owner?: Task): Task<T> {
     const task = new Task<T>(this, this.nextId++, name, body, owner);
     const head = this.liveHead;
     task.nextLive = head;

@@ -6,7 +6,7 @@ import type { Future } from "./poll";
 import { Op, Poll, describeFuture, describeValue, isFuture } from "./poll";
 import { findDriver } from "./current";
 import type { Driver } from "./driver";
-import { register, unregister, wakeAll, waiterCount, type Waiting } from "./waiting";
+import { addWaiter, countWaiters, removeWaiter, wakeWaiters, type Waiters } from "./waiting";
 
 /** `Poll.ready(undefined)`, shared: a future that completes with nothing allocates nothing. */
 export const READY_VOID: Poll<void> = Object.freeze({ ready: true as const, value: undefined });
@@ -120,12 +120,11 @@ const WAITING = 0;
 const RESOLVED = 1;
 const REJECTED = 2;
 
-class FromPromise<T> extends Op<T> implements Waiting {
+class FromPromise<T> extends Op<T> implements Waiters {
   private state = WAITING;
   private outcome: unknown = undefined;
   private subscribed = false;
-  w0: Waker | undefined = undefined;
-  ws: Waker[] | undefined = undefined;
+  waiters: Waker | Waker[] | undefined = undefined;
   /** The runtime counting this promise as pending outside work (an idle runtime waiting on it is not deadlocked). */
   private counted: Driver | undefined = undefined;
 
@@ -136,7 +135,7 @@ class FromPromise<T> extends Op<T> implements Waiting {
   poll(cx: Context): Poll<T> {
     if (this.state === RESOLVED) return Poll.ready(this.outcome as T);
     if (this.state === REJECTED) throw this.outcome; // rule 4: thrown at the yield
-    register(this, cx.waker);
+    addWaiter(this, cx.waker);
     if (this.counted === undefined) {
       this.counted = findDriver(cx); // none for a hand-made context outside any task: nothing to count
       this.counted?.countExternal(1);
@@ -153,7 +152,7 @@ class FromPromise<T> extends Op<T> implements Waiting {
 
   /** A waiter left; when none is left, the runtime no longer waits on this promise (which keeps running: promises cannot be cancelled). */
   drop(cx: Context): void {
-    if (unregister(this, cx.waker) && waiterCount(this) === 0) this.uncount();
+    if (removeWaiter(this, cx.waker) && countWaiters(this) === 0) this.uncount();
   }
 
   describe(): string {
@@ -166,7 +165,7 @@ class FromPromise<T> extends Op<T> implements Waiting {
     this.state = state;
     this.outcome = outcome;
     this.uncount();
-    wakeAll(this);
+    wakeWaiters(this);
   }
 
   private uncount(): void {

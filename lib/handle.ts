@@ -1,14 +1,16 @@
 // JoinHandle: the permission to await a task's outcome or to cancel it. It is a Future (poll
 // it from another task, or from several), an Operation (`const v = yield* handle`) and a
 // PromiseLike (`await handle` from async code). Dropping a handle does nothing: tasks are
-// detached, as in tokio. A Waker, by contrast, only asks for a poll: futures never get this.
+// detached, as in tokio. A Waker, by contrast, only asks for a poll: futures are typed to get
+// only that. The task object backs both (one object per spawn, 40 B and an allocation fewer
+// than a handle object of its own): the types keep the permissions apart.
 
 import { onHostIdle } from "./host";
 import { Op, Poll } from "./poll";
-import { COMPLETED, FAILED, SCHEDULED, label, type Task } from "./task";
+import type { Task } from "./task";
 import type { Context, Waker } from "./waker";
 import { SimpleWaker } from "./waker";
-import { register, unregister } from "./waiting";
+import { addWaiter, removeWaiter } from "./waiting";
 
 /** How a finished task ended, seen without joining it. */
 export interface TaskEnding {
@@ -29,25 +31,32 @@ export interface TaskEnding {
  * @public
  */
 export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
-  private promise: Promise<T> | undefined = undefined;
-
-  /** @internal Handles are made by `spawn`. */
-  constructor(private readonly task: Task<T>) {
+  /**
+   * @internal Handles are made by `spawn`: the task is its own handle (this class is its base).
+   * `new JoinHandle(task)` gives back that task itself.
+   */
+  constructor(task?: Task<T>) {
     super();
+    if (task !== undefined) return task;
+  }
+
+  /** The task behind this handle: the object itself. */
+  private get task(): Task<T> {
+    return this as unknown as Task<T>;
   }
 
   /** The task's id: unique within its runtime, in spawn order. */
-  get id(): number {
-    return this.task.id;
-  }
+  declare readonly id: number;
 
+  /** The task's name, if it was given one. */
   get name(): string | undefined {
-    return this.task.name;
+    const n = this.task.named;
+    return typeof n === "object" ? n.taskName() : n; // a combinator's child formats its name only now
   }
 
   /** True once the task completed, failed, or finished unwinding after an abort. */
   get finished(): boolean {
-    return this.task.finished;
+    return this.task.ended;
   }
 
   /**
@@ -56,26 +65,26 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
    * get that `CancelledError`. A task that finishes before it next yields keeps its outcome.
    */
   abort(): void {
-    this.task.abort();
+    this.task.cancel();
   }
 
   poll(cx: Context): Poll<T> {
     const task = this.task;
-    if (task.finished) {
+    if (task.ended) {
       task.markJoined(); // the outcome is delivered: an error is now the joiner's, not unobserved
       return outcome(task);
     }
-    register(task, cx.waker);
+    addWaiter(task, cx.waker);
     return Poll.pending;
   }
 
   /** The waiter that polled with `cx` stopped waiting: forget exactly its registration. */
   drop(cx: Context): void {
-    unregister(this.task, cx.waker);
+    removeWaiter(this.task, cx.waker);
   }
 
   describe(): string {
-    return `join ${label(this.task)}`;
+    return `join ${this.task.label}`;
   }
 
   /** @internal The caller takes the task's outcome, errors included (run() for its main task, a combinator for its children). */
@@ -88,15 +97,15 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
    * outcome: a watcher (toAbortSignal) must not claim an error that belongs to the joiners or run().
    */
   watch(waker: Waker): void {
-    if (this.task.finished) waker.wake();
-    else register(this.task, waker);
+    if (this.task.ended) waker.wake();
+    else addWaiter(this.task, waker);
   }
 
   /** @internal How the task ended, without joining it; undefined while it runs. */
   ending(): TaskEnding | undefined {
     const t = this.task;
-    if (!t.finished) return undefined;
-    return { how: t.state === COMPLETED ? "completed" : t.state === FAILED ? "failed" : "cancelled", result: t.result };
+    if (!t.ended) return undefined;
+    return { how: t.how, result: t.result };
   }
 
   /** @internal The task's identity, for maps keyed by task (every handle of one task gives the same object). */
@@ -106,7 +115,7 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
 
   /** @internal True while the task sits in the run queue: it will run before anything woken later. */
   get runnable(): boolean {
-    return this.task.state === SCHEDULED;
+    return this.task.queued;
   }
 
   override then<R1 = T, R2 = never>(
@@ -122,9 +131,10 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
    * runtime was never run, and nothing else could finish the task.
    */
   toPromise(): Promise<T> {
-    if (this.promise !== undefined) return this.promise;
+    const made = promises.get(this);
+    if (made !== undefined) return made as Promise<T>;
     const task = this.task;
-    this.promise = new Promise<T>((resolve, reject) => {
+    const promise = new Promise<T>((resolve, reject) => {
       const settle = (): void => {
         task.markJoined(); // delivered to the promise (an unhandled rejection is then the host's to report)
         try {
@@ -133,25 +143,32 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
           reject(error);
         }
       };
-      if (task.finished) return settle();
+      if (task.ended) return settle();
       const unwatch = onHostIdle(() => {
-        if (task.finished || task.host.running) return false; // a running loop reports its own deadlock
+        if (task.ended || task.host.running) return false; // a running loop reports its own deadlock
         unwatch();
-        reject(new Error(`${label(task)} never finished: its runtime was never run. Call runtime.run() (or blockOn), or start the task with run(body)`));
+        reject(new Error(`${task.label} never finished: its runtime was never run. Call runtime.run() (or blockOn), or start the task with run(body)`));
         return true;
       });
-      register(task, new PromiseWaker(() => {
+      addWaiter(task, new PromiseWaker(() => {
         unwatch();
         settle();
       }));
     });
-    return this.promise;
+    promises.set(this, promise);
+    return promise;
   }
 }
 
+/**
+ * The Promise of each handle that was awaited, kept beside the handle rather than in a field of
+ * every handle: few handles are ever awaited from async code, and the field cost 8 B per task.
+ */
+const promises = new WeakMap<JoinHandle<unknown>, Promise<unknown>>();
+
 /** Ready with the value, or the task's error thrown (rule 9: every joiner gets the same object). */
 function outcome<T>(task: Task<T>): Poll<T> {
-  if (task.state === COMPLETED) return Poll.ready(task.result as T);
+  if (task.how === "completed") return Poll.ready(task.result as T);
   throw task.result; // FAILED: its error; CANCELLED: its CancelledError
 }
 

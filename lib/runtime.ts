@@ -6,13 +6,13 @@ import type { ClockKind } from "./clock";
 import { currentTask } from "./current";
 import { Driver } from "./driver";
 import type { TraceEvent } from "./events";
-import { JoinHandle } from "./handle";
+import type { JoinHandle } from "./handle";
 import { metricsView, type RuntimeMetrics } from "./metrics";
 import type { Body, Future } from "./poll";
 import { describeValue, isBody, setAwaitDriver } from "./poll";
 import type { Scheduler } from "./scheduler";
 import { noopContext } from "./waker";
-import type { Task, TaskInfo } from "./task";
+import type { NameSource, Task, TaskInfo } from "./task";
 
 /** How a runtime is set up. @public */
 export interface RuntimeOptions {
@@ -101,17 +101,17 @@ export class Runtime {
   }
 
   /** Queue a new task (rule 6: it does not run until the runtime is driven). */
-  spawn<T>(body: Body<T>, options: SpawnOptions = {}): JoinHandle<T> {
+  spawn<T>(body: Body<T>, options?: SpawnOptions): JoinHandle<T> {
     if (!isBody(body)) throw new TypeError(`spawn() needs a generator function, an operation or a future, not ${describeValue(body)}`);
     const name = options?.name;
     if (name !== undefined && typeof name !== "string") throw new TypeError(`a task name must be a string, not ${describeValue(name)}`);
-    return new JoinHandle(this.driver.spawn(body, name));
+    return this.driver.spawn(body, name); // the task is its own handle
   }
 
   /** @internal Spawn a task that a combinator polled by `owner` owns (cancelled through it; see shutdown()). */
-  spawnOwned<T>(body: Body<T>, name: string | undefined, owner: unknown): JoinHandle<T> {
+  spawnOwned<T>(body: Body<T>, name: string | NameSource | undefined, owner: unknown): JoinHandle<T> {
     const t = owner as Task | undefined;
-    return new JoinHandle(this.driver.spawn(body, name, t !== undefined && t.host === this.driver ? t : undefined));
+    return this.driver.spawn(body, name, t !== undefined && t.host === this.driver ? t : undefined);
   }
 
   /**

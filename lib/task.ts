@@ -30,9 +30,9 @@ import type { Body, Future } from "./poll";
 import { describeFuture } from "./poll";
 import type { Counters } from "./metrics";
 import { clear, isShielded, type FrameStack } from "./frames";
-import { RUNTIME, SimpleWaker, type Context, type Waker } from "./waker";
-import type { Waiting } from "./waiting";
-import { wakeAll } from "./waiting";
+import { JoinHandle, type TaskEnding } from "./handle";
+import { RUNTIME, type Context, type Waker } from "./waker";
+import { wakeWaiters, type Waiters } from "./waiting";
 
 /** In the run queue; will be polled. Entered on spawn, on a wake or abort of a parked task, and on requeue. Never in the queue twice. */
 export const SCHEDULED = 0;
@@ -58,25 +58,37 @@ export const CANCEL_DRAINING = 2;
 /** The CancelledError was thrown; every later yield outside a shield ends the frame with return(). */
 export const CANCEL_DELIVERED = 3;
 
-// The `flags` word: bits 0–1 hold the cancellation track, then booleans. One small integer
-// instead of several fields keeps a parked task small (W4 measures bytes per parked task).
-const CANCEL_MASK = 0b11;
+// The `flags` word: bits 0–2 hold the state, bits 3–4 the cancellation track, then booleans,
+// then the shield depth. One small integer instead of several fields keeps a parked task small
+// (W4 measures bytes per parked task; the state alone in its own field cost 8 B per task).
+const STATE_MASK = 0b111;
+const CANCEL_SHIFT = 3;
+const CANCEL_MASK = 0b11 << CANCEL_SHIFT;
 /** The outcome was delivered to a joiner (or claimed): an error is then theirs, not the runtime's to report (rule 9). */
-const JOINED = 1 << 2;
+const JOINED = 1 << 5;
 /** The last poll read `cx.waker`: Pending without it is a lost waker. */
-const WAKER_READ = 1 << 3;
+const WAKER_READ = 1 << 6;
 /** The current future was polled by this task (so dropping it means something). */
-const POLLED = 1 << 4;
+const POLLED = 1 << 7;
 /** The body was started: `fut` no longer holds it. */
-const STARTED = 1 << 5;
-/** Bits 6 and up: the depth of the outermost shield frame + 1 (0: none), see frames.ts. */
-const SHIELD_SHIFT = 6;
+const STARTED = 1 << 8;
+/** Bits 9 and up: the depth of the outermost shield frame + 1 (0: none), see frames.ts. */
+const SHIELD_SHIFT = 9;
 const LOW_BITS = (1 << SHIELD_SHIFT) - 1;
 
 /** The id and name of a task, as schedulers and error handlers see it. @public */
 export interface TaskInfo {
   readonly id: number;
   readonly name: string | undefined;
+}
+
+/**
+ * A task name formatted only when asked (a trace, a report, a scheduler that reads it): a
+ * combinator's child names itself `all[i]` from its index instead of building the string at
+ * spawn (all() over 100k children built 100k strings nobody read).
+ */
+export interface NameSource {
+  taskName(): string;
 }
 
 /** What a task needs from its runtime. */
@@ -96,11 +108,13 @@ export interface TaskHost {
 /** What `endPoll` did: the caller has nothing more to do in this step either way. */
 export type EndPoll = "parked" | "requeued";
 
-/** A spawned generator and its state. Internal: users hold a JoinHandle, futures see a Waker. */
-export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo, FrameStack, Waiting {
-  #state = SCHEDULED;
-  /** The cancellation track and the boolean bits above. */
-  private flags = CANCEL_NONE;
+/**
+ * A spawned generator and its state. Internal: users hold it typed as its JoinHandle (the base
+ * class), futures as a Waker and a Context; one object backs the three views.
+ */
+export class Task<T = unknown> extends JoinHandle<T> implements Waker, Context, TaskInfo, FrameStack, Waiters {
+  /** The state, the cancellation track and the boolean bits above (starts SCHEDULED, CANCEL_NONE). */
+  private flags = SCHEDULED;
   /**
    * The future the generator is suspended on (rule 3: after a wake, poll this same one again);
    * before the first step, the body to start (one field for both: a parked task stays small).
@@ -113,9 +127,8 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   top: Iterator<unknown, unknown, unknown> | undefined = undefined;
   below: Iterator<unknown, unknown, unknown>[] | undefined = undefined;
 
-  // Waiting: whoever joins or watches this task (see waiting.ts).
-  w0: Waker | undefined = undefined;
-  ws: Waker[] | undefined = undefined;
+  /** Whoever joins or watches this task (see waiting.ts). */
+  waiters: Waker | Waker[] | undefined = undefined;
 
   /** Neighbours in the runtime's list of live tasks (intrusive: O(1) add and remove). */
   prevLive: Task | undefined = undefined;
@@ -123,8 +136,9 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
 
   constructor(
     readonly host: TaskHost,
-    readonly id: number,
-    readonly name: string | undefined,
+    override readonly id: number,
+    /** The name, or what formats it when asked (see {@link NameSource}). */
+    readonly named: string | NameSource | undefined,
     body: Body<T>,
     /**
      * The task whose combinator (race, all, timeout, scope…) started this one: cancelling that
@@ -140,11 +154,12 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   // ── Queries ──────────────────────────────────────────────────────────────────────────
 
   get state(): number {
-    return this.#state;
+    return this.flags & STATE_MASK;
   }
 
-  get finished(): boolean {
-    return this.#state >= COMPLETED;
+  /** True once it completed, failed or was cancelled (its handle's `finished`). */
+  get ended(): boolean {
+    return (this.flags & STATE_MASK) >= COMPLETED;
   }
 
   get started(): boolean {
@@ -169,7 +184,7 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   }
 
   get cancelTrack(): number {
-    return this.flags & CANCEL_MASK;
+    return (this.flags & CANCEL_MASK) >>> CANCEL_SHIFT;
   }
 
   /** True once the outcome was delivered to a joiner (or claimed). */
@@ -211,17 +226,45 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
     return this.host;
   }
 
-  override wake(): void {
+  /** How it ended, for a handle's `ending()`; only once it has. */
+  get how(): TaskEnding["how"] {
+    const s = this.flags & STATE_MASK;
+    return s === COMPLETED ? "completed" : s === FAILED ? "failed" : "cancelled";
+  }
+
+  /** In the run queue now. */
+  get queued(): boolean {
+    return (this.flags & STATE_MASK) === SCHEDULED;
+  }
+
+  /** `task #3` or `task #3 "name"`. */
+  get label(): string {
+    return label(this);
+  }
+
+  wake(): void {
     const host = this.host;
     host.counters.wakes++;
-    const s = this.#state;
+    const s = this.flags & STATE_MASK;
     if (s === PARKED) {
       this.schedule("wake");
     } else if (s === RUNNING) {
-      this.#state = NOTIFIED;
+      this.setState(NOTIFIED);
       if (host.sink !== undefined) host.emit("wake", this, "during its own poll", host.wokenBy());
     }
     // SCHEDULED or NOTIFIED: it will run anyway (wakes are deduplicated). Finished: no-op.
+  }
+
+  wakeByRef(): void {
+    this.wake();
+  }
+
+  clone(): Waker {
+    return this;
+  }
+
+  willWake(other: Waker): boolean {
+    return other === this;
   }
 
   override toString(): string {
@@ -232,7 +275,7 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
 
   /** SCHEDULED → RUNNING: the driver took it off the queue. */
   startStep(): void {
-    this.#state = RUNNING;
+    this.setState(RUNNING);
   }
 
   /** A new future was yielded: it has not been polled by this task yet. */
@@ -250,13 +293,13 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   /** The poll returned Pending: park, or go straight back to the queue when woken during the poll (rule 2). */
   endPoll(): EndPoll {
     const host = this.host;
-    if (this.#state === NOTIFIED) {
-      this.#state = SCHEDULED;
+    if ((this.flags & STATE_MASK) === NOTIFIED) {
+      this.setState(SCHEDULED);
       if (host.sink !== undefined) host.emit("pending", this, "woken during its poll: rescheduled");
       host.enqueue(this);
       return "requeued";
     }
-    this.#state = PARKED;
+    this.setState(PARKED);
     host.counters.parked++;
     if (host.sink !== undefined) host.emit("park", this, this.waitsOn());
     return "parked";
@@ -266,28 +309,28 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   requeue(): void {
     const host = this.host;
     host.counters.forcedYields++;
-    this.#state = SCHEDULED;
+    this.setState(SCHEDULED);
     if (host.sink !== undefined) host.emit("pending", this, "budget spent: forced yield");
     host.enqueue(this);
   }
 
   /** Request cancellation (sticky, idempotent). Delivered as a CancelledError at the next yield outside a shield. */
-  abort(): void {
-    if (this.#state >= COMPLETED || this.cancelTrack !== CANCEL_NONE) return;
-    this.flags = (this.flags & ~CANCEL_MASK) | CANCEL_REQUESTED;
+  cancel(): void {
+    if ((this.flags & STATE_MASK) >= COMPLETED || this.cancelTrack !== CANCEL_NONE) return;
+    this.setCancel(CANCEL_REQUESTED);
     if (isShielded(this)) return; // the shield runs to its end first; its next yield delivers
-    if (this.#state === PARKED) this.schedule("abort");
-    else if (this.#state === RUNNING) this.#state = NOTIFIED; // a Pending in this step must come back to receive it
+    if ((this.flags & STATE_MASK) === PARKED) this.schedule("abort");
+    else if ((this.flags & STATE_MASK) === RUNNING) this.setState(NOTIFIED); // a Pending in this step must come back to receive it
   }
 
   /** REQUESTED → DRAINING: the dropped future asked to be polled until it settles. */
   beginDrain(): void {
-    this.flags = (this.flags & ~CANCEL_MASK) | CANCEL_DRAINING;
+    this.setCancel(CANCEL_DRAINING);
   }
 
   /** DRAINING → REQUESTED: the drained future settled with a value decided before the cancellation; it is delivered, and the error thrown at the next yield. */
   drainDelivered(): void {
-    this.flags = (this.flags & ~CANCEL_MASK) | CANCEL_REQUESTED;
+    this.setCancel(CANCEL_REQUESTED);
   }
 
   /**
@@ -296,7 +339,7 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
    * that throws replaces the error it was unwinding.
    */
   deliverCancel(replacement?: unknown): unknown {
-    this.flags = (this.flags & ~CANCEL_MASK) | CANCEL_DELIVERED;
+    this.setCancel(CANCEL_DELIVERED);
     this.setFuture(undefined);
     if (replacement !== undefined && !(replacement instanceof CancelledError)) return replacement;
     return this.cancelledError();
@@ -324,10 +367,18 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
 
   // ── Internals ────────────────────────────────────────────────────────────────────────
 
+  private setState(state: number): void {
+    this.flags = (this.flags & ~STATE_MASK) | state;
+  }
+
+  private setCancel(track: number): void {
+    this.flags = (this.flags & ~CANCEL_MASK) | (track << CANCEL_SHIFT);
+  }
+
   /** PARKED → SCHEDULED, into the run queue. */
   private schedule(why: "wake" | "abort"): void {
     const host = this.host;
-    this.#state = SCHEDULED;
+    this.setState(SCHEDULED);
     host.counters.parked--;
     if (host.sink !== undefined) host.emit("wake", this, why === "abort" ? "abort" : undefined, host.wokenBy());
     host.enqueue(this);
@@ -343,12 +394,12 @@ export class Task<T = unknown> extends SimpleWaker implements Context, TaskInfo,
   }
 
   private end(state: number, result: unknown): void {
-    this.#state = state;
+    this.setState(state);
     this.result = result;
     clear(this);
     this.fut = undefined;
     this.host.finished(this);
-    wakeAll(this); // joiners and watchers; wakes only enqueue, so completion never recurses
+    wakeWaiters(this); // joiners and watchers; wakes only enqueue, so completion never recurses
   }
 }
 

@@ -10,7 +10,7 @@ import { READY_VOID } from "./futures";
 import { Op, Poll, describeValue } from "./poll";
 import type { TimerEntry } from "./timer";
 import type { Context, Waker } from "./waker";
-import { register, unregister, wakeAll, waiterCount, type Waiting } from "./waiting";
+import { addWaiter, countWaiters, removeWaiter, wakeWaiters, type Waiters } from "./waiting";
 
 export function checkMs(what: string, ms: unknown): number {
   if (typeof ms !== "number" || Number.isNaN(ms) || ms < 0) {
@@ -34,24 +34,27 @@ export function deadlineAfter(driver: Driver, ms: number): number {
  * allocates nothing) and keeps its waiters itself, so a parked sleeper costs one object
  * beyond its task and generator, and a sleep shared by several tasks wakes them all.
  */
-export abstract class Timed<T> extends Op<T> implements TimerEntry, Waiting {
-  /** The entry's deadline; NaN until the first poll fixes it (durations count from there). */
-  deadline = NaN;
+export abstract class Timed<T> extends Op<T> implements TimerEntry, Waiters {
+  /**
+   * The entry's deadline; -1 until the first poll fixes it (durations count from there). A
+   * whole number from the start keeps the field a small integer: NaN made it a boxed double,
+   * 16 B more per parked sleeper.
+   */
+  deadline = -1;
   seq = 0;
   index = -1;
-  w0: Waker | undefined = undefined;
-  ws: Waker[] | undefined = undefined;
+  waiters: Waker | Waker[] | undefined = undefined;
   private driver: Driver | undefined = undefined;
 
   /** True once the clock reads `at` (the other waiters are woken to see it too); otherwise registers `cx` and arms the entry. */
   protected due(driver: Driver, at: number, cx: Context): boolean {
     if (driver.clock.now() >= at) {
       this.disarm();
-      unregister(this, cx.waker);
-      wakeAll(this); // whoever else waits sees the deadline passed at its next poll
+      removeWaiter(this, cx.waker);
+      wakeWaiters(this); // whoever else waits sees the deadline passed at its next poll
       return true;
     }
-    register(this, cx.waker);
+    addWaiter(this, cx.waker);
     if (this.index < 0 || this.deadline !== at) {
       this.disarm();
       this.driver = driver;
@@ -62,7 +65,7 @@ export abstract class Timed<T> extends Op<T> implements TimerEntry, Waiting {
 
   /** The heap reached the deadline. */
   fire(): void {
-    wakeAll(this);
+    wakeWaiters(this);
   }
 
   protected disarm(): void {
@@ -71,26 +74,35 @@ export abstract class Timed<T> extends Op<T> implements TimerEntry, Waiting {
 
   /** The waiter that polled with `cx` is gone; the last one to go disarms the timer. */
   drop(cx: Context): void {
-    if (unregister(this, cx.waker) && waiterCount(this) === 0) this.disarm();
+    if (removeWaiter(this, cx.waker) && countWaiters(this) === 0) this.disarm();
   }
 }
 
+/** `sleep(ms)`: the deadline is fixed at the first poll (a deadline is never negative). */
 class Sleep extends Timed<void> {
-  /** `ms` is a duration, or with `absolute` the deadline itself (sleepUntil). */
-  constructor(
-    private readonly ms: number,
-    private readonly absolute: boolean,
-  ) {
+  constructor(private readonly ms: number) {
     super();
   }
   poll(cx: Context): Poll<void> {
-    const driver = driverOf(cx, this.absolute ? "sleepUntil()" : "sleep()");
-    if (Number.isNaN(this.deadline)) this.deadline = this.absolute ? this.ms : deadlineAfter(driver, this.ms);
+    const driver = driverOf(cx, "sleep()");
+    if (this.deadline < 0) this.deadline = deadlineAfter(driver, this.ms);
     return this.due(driver, this.deadline, cx) ? READY_VOID : Poll.pending;
   }
   describe(): string {
-    if (this.absolute) return `sleepUntil(${formatMs(this.ms)})`;
-    return Number.isNaN(this.deadline) ? `sleep(${this.ms})` : `sleep(${this.ms}) until t=${formatMs(this.deadline)}`;
+    return this.deadline < 0 ? `sleep(${this.ms})` : `sleep(${this.ms}) until t=${formatMs(this.deadline)}`;
+  }
+}
+
+/** `sleepUntil(at)`: a class of its own, so a sleep holds no "absolute" flag (8 B per sleeper). */
+class SleepUntil extends Timed<void> {
+  constructor(private readonly at: number) {
+    super();
+  }
+  poll(cx: Context): Poll<void> {
+    return this.due(driverOf(cx, "sleepUntil()"), this.at, cx) ? READY_VOID : Poll.pending;
+  }
+  describe(): string {
+    return `sleepUntil(${formatMs(this.at)})`;
   }
 }
 
@@ -103,7 +115,7 @@ class Sleep extends Timed<void> {
  * @public
  */
 export function sleep(ms: number): Op<void> {
-  return new Sleep(checkMs("sleep", ms), false);
+  return new Sleep(checkMs("sleep", ms));
 }
 
 /** Wait until the runtime clock reads `deadline` (ms); ready at once if it already has. @public */
@@ -112,7 +124,7 @@ export function sleepUntil(deadline: number): Op<void> {
     throw new RangeError(`sleepUntil needs a deadline in ms, not ${describeValue(deadline)}`);
   }
   if (!Number.isFinite(deadline)) throw new RangeError(`sleepUntil(${deadline}) would never end: use pending() to wait forever`);
-  return new Sleep(deadline, true);
+  return new SleepUntil(deadline);
 }
 
 /** The running task's runtime clock, in ms. Throws outside a task. @public */

@@ -3,13 +3,92 @@
 // replaces it, Rust's rule for a future that moved), every registration woken when the future
 // becomes ready, and `drop(cx)` removing exactly the registration of the waiter that is gone.
 //
-// Invariant: a waker is registered at most once; `w0` holds the only waiter until a second
-// arrives, then every waiter lives in `ws` (allocated at the second: the common single waiter
-// costs no array). Futures embed the two fields (intrusive: no object per future).
+// Invariant: a waker is registered at most once. The core's futures and tasks embed one field,
+// `waiters` ({@link Waiters}): the only waiter itself, or an array once a second arrives (the
+// common single waiter costs no array). The two-field form ({@link Waiting}: `w0` + `ws`) is
+// the same list, kept for the sync primitives until they move to the one field.
 
 import type { Waker } from "./waker";
 
-/** The two fields a future embeds to keep its waiters (see {@link register}). */
+/**
+ * The one field a future embeds to keep its waiters: undefined, the only waiter, or (from the
+ * second on) an array of them. One field instead of two saves 8 B per task and per timer.
+ */
+export interface Waiters {
+  waiters: Waker | Waker[] | undefined;
+}
+
+/** Register `w` as a waiter of `at`, replacing a registration that wakes the same thing. */
+export function addWaiter(at: Waiters, w: Waker): void {
+  const held = at.waiters;
+  if (held === undefined) {
+    at.waiters = w;
+  } else if (!Array.isArray(held)) {
+    at.waiters = same(held, w) ? w : [held, w];
+  } else {
+    for (let i = 0; i < held.length; i++) {
+      if (same(held[i] as Waker, w)) {
+        held[i] = w;
+        return;
+      }
+    }
+    held.push(w);
+  }
+}
+
+/** Remove the registration of `w`; false when it had none (a waiter that never polled). */
+export function removeWaiter(at: Waiters, w: Waker): boolean {
+  const held = at.waiters;
+  if (held === undefined) return false;
+  if (!Array.isArray(held)) {
+    if (!same(held, w)) return false;
+    at.waiters = undefined;
+    return true;
+  }
+  for (let i = 0; i < held.length; i++) {
+    if (same(held[i] as Waker, w)) {
+      held.splice(i, 1);
+      if (held.length === 0) at.waiters = undefined;
+      return true;
+    }
+  }
+  return false;
+}
+
+/** How many waiters are registered. */
+export function countWaiters(at: Waiters): number {
+  const held = at.waiters;
+  return held === undefined ? 0 : Array.isArray(held) ? held.length : 1;
+}
+
+/**
+ * Wake every registered waiter once and forget them all. A waker that throws does not stop the
+ * others: every one is woken, then the first error is rethrown.
+ */
+export function wakeWaiters(at: Waiters): void {
+  const held = at.waiters;
+  if (held === undefined) return;
+  at.waiters = undefined;
+  if (!Array.isArray(held)) return held.wake();
+  wakeEvery(held);
+}
+
+/** Wake each of `ws` (a copy or a list no one else holds), all of them even if one throws. */
+export function wakeEvery(ws: readonly Waker[]): void {
+  let failed = false;
+  let first: unknown = undefined;
+  for (let i = 0; i < ws.length; i++) {
+    try {
+      (ws[i] as Waker).wake();
+    } catch (error) {
+      if (!failed) first = error;
+      failed = true;
+    }
+  }
+  if (failed) throw first;
+}
+
+/** The two-field form of {@link Waiters} (lib/sync still embeds it; see {@link register}). */
 export interface Waiting {
   /** The only waiter while `ws` is undefined. */
   w0: Waker | undefined;
@@ -96,18 +175,7 @@ export function wakeAll(at: Waiting): void {
   at.w0 = undefined;
   at.ws = undefined;
   if (w0 !== undefined) w0.wake();
-  if (ws === undefined) return;
-  let failed = false;
-  let first: unknown = undefined;
-  for (let i = 0; i < ws.length; i++) {
-    try {
-      (ws[i] as Waker).wake();
-    } catch (error) {
-      if (!failed) first = error;
-      failed = true;
-    }
-  }
-  if (failed) throw first;
+  if (ws !== undefined) wakeEvery(ws);
 }
 
 /**
@@ -122,26 +190,24 @@ export function wakeAll(at: Waiting): void {
  */
 export class WakerSet {
   /** @internal */
-  w0: Waker | undefined = undefined;
-  /** @internal */
-  ws: Waker[] | undefined = undefined;
+  waiters: Waker | Waker[] | undefined = undefined;
 
   /** Register `w`, replacing a registration for the same task (`willWake`). */
   add(w: Waker): void {
-    register(this, w);
+    addWaiter(this, w);
   }
 
   /** Forget the registration of `w`; false when it had none. */
   delete(w: Waker): boolean {
-    return unregister(this, w);
+    return removeWaiter(this, w);
   }
 
   get size(): number {
-    return waiterCount(this);
+    return countWaiters(this);
   }
 
   /** Wake every registered waiter once and forget them all (all are woken even if one throws). */
   wakeAll(): void {
-    wakeAll(this);
+    wakeWaiters(this);
   }
 }

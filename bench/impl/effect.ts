@@ -34,6 +34,19 @@ function* sleeper(ms: number, parked: (() => void) | undefined): Gen<number> {
   return 1;
 }
 
+/** W1f / W4f: a fresh generator function per task. */
+const freshChild = (i: number) =>
+  Effect.gen(function* () {
+    return i;
+  });
+
+const freshSleeper = (ms: number, parked: (() => void) | undefined) =>
+  Effect.gen(function* () {
+    if (parked !== undefined) parked();
+    yield* Effect.sleep(ms);
+    return 1;
+  });
+
 const READY = Effect.succeed(1);
 
 function* level(d: number): Gen<number> {
@@ -48,6 +61,7 @@ async function timed(n: number, program: Effect.Effect<number>) {
 
 export const effect: Implementation = {
   W1: (n) => timed(n, spawnJoin(n, child)),
+  W1f: (n) => timed(n, spawnJoin(n, freshChild)),
   W2: (n) =>
     timed(
       n,
@@ -78,6 +92,8 @@ export const effect: Implementation = {
   W4: (n) => timed(n, spawnJoin(n, (i) => Effect.gen(() => sleeper(1 + (i % 50), undefined)))),
   W4mem: (n) =>
     heapPerParked(n, (parked) => void Effect.runPromise(spawnJoin(n, (i) => Effect.gen(() => sleeper(600_000 + (i % 50), parked))))),
+  W4f: (n) => timed(n, spawnJoin(n, (i) => freshSleeper(1 + (i % 50), undefined))),
+  W4fmem: (n) => heapPerParked(n, (parked) => void Effect.runPromise(spawnJoin(n, (i) => freshSleeper(600_000 + (i % 50), parked)))),
   W5: (n) =>
     timed(
       n,

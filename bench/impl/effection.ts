@@ -59,6 +59,21 @@ function* sleeper(ms: number, parked: (() => void) | undefined): Operation<numbe
   return 1;
 }
 
+/** W1f / W4f: a fresh generator function per task. */
+function freshChild(i: number): Operation<number> {
+  return (function* () {
+    return i;
+  })();
+}
+
+function freshSleeper(ms: number, parked: (() => void) | undefined): Operation<number> {
+  return (function* () {
+    if (parked !== undefined) parked();
+    yield* sleep(ms);
+    return 1;
+  })();
+}
+
 function* level(d: number): Operation<number> {
   return d === 1 ? yield* READY : yield* level(d - 1);
 }
@@ -79,6 +94,7 @@ async function timed(n: number, body: () => Operation<number>) {
 
 export const effection: Implementation = {
   W1: (n) => timed(n, () => spawnJoin(n, child)),
+  W1f: (n) => timed(n, () => spawnJoin(n, freshChild)),
   W2: (n) =>
     timed(n, function* () {
       const a = createQueue<number, void>();
@@ -92,6 +108,8 @@ export const effection: Implementation = {
   W3: (n) => timed(n, () => spawnJoin(TASKS_W3, () => yielder(n / TASKS_W3))),
   W4: (n) => timed(n, () => spawnJoin(n, (i) => sleeper(1 + (i % 50), undefined))),
   W4mem: (n) => heapPerParked(n, (parked) => void run(() => spawnJoin(n, (i) => sleeper(600_000 + (i % 50), parked)))),
+  W4f: (n) => timed(n, () => spawnJoin(n, (i) => freshSleeper(1 + (i % 50), undefined))),
+  W4fmem: (n) => heapPerParked(n, (parked) => void run(() => spawnJoin(n, (i) => freshSleeper(600_000 + (i % 50), parked)))),
   W5: (n) =>
     timed(n, function* () {
       let sum = 0;

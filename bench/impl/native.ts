@@ -63,6 +63,25 @@ async function locker(m: PromiseMutex, k: number, counter: { n: number }): Promi
   }
 }
 
+/** W1: start every task, then await each in turn (the shape of the generator runtimes' spawn + join). */
+async function spawnJoin(n: number, body: (i: number) => Promise<number>): Promise<number> {
+  const ps = new Array<Promise<number>>(n);
+  for (let i = 0; i < n; i++) ps[i] = body(i);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += await (ps[i] as Promise<number>);
+  return sum;
+}
+
+/** W4f: a fresh sleeper function per task. */
+function freshSleeper(ms: number, parked?: () => void): Promise<number> {
+  return (async () => {
+    const t = timer(ms);
+    if (parked !== undefined) parked();
+    await t;
+    return 1;
+  })();
+}
+
 async function allOf(n: number): Promise<number> {
   const ps = new Array<Promise<number>>(n);
   for (let i = 0; i < n; i++) ps[i] = child(i);
@@ -75,7 +94,13 @@ async function allOf(n: number): Promise<number> {
 export const native: Implementation = {
   async W1(n) {
     const t0 = now();
-    const check = await allOf(n);
+    const check = await spawnJoin(n, child);
+    return { ms: now() - t0, ops: n, check };
+  },
+
+  async W1f(n) {
+    const t0 = now();
+    const check = await spawnJoin(n, (i) => (async () => i)());
     return { ms: now() - t0, ops: n, check };
   },
 
@@ -108,6 +133,22 @@ export const native: Implementation = {
     return heapPerParked(n, (parked) => {
       const ps = new Array<Promise<number>>(n);
       for (let i = 0; i < n; i++) ps[i] = sleeper(600_000 + (i % 50), parked);
+      void Promise.all(ps);
+    });
+  },
+
+  async W4f(n) {
+    const t0 = now();
+    const ps = new Array<Promise<number>>(n);
+    for (let i = 0; i < n; i++) ps[i] = freshSleeper(1 + (i % 50));
+    const done = await Promise.all(ps);
+    return { ms: now() - t0, ops: n, check: done.length };
+  },
+
+  W4fmem(n) {
+    return heapPerParked(n, (parked) => {
+      const ps = new Array<Promise<number>>(n);
+      for (let i = 0; i < n; i++) ps[i] = freshSleeper(600_000 + (i % 50), parked);
       void Promise.all(ps);
     });
   },

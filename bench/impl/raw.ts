@@ -72,11 +72,19 @@ function roundRobin(gens: Gen[]): number {
   return sum;
 }
 
+/** W4f: a fresh sleeper function per task. */
+function freshSleeper(ms: number): Gen {
+  return (function* () {
+    yield ms;
+    return 1;
+  })();
+}
+
 /** Step each sleeper to its first yield and park it in one bucket per duration (one host timer each). */
-function parkSleepers(n: number, ms0: number, parked: (() => void) | undefined, done: (g: Gen) => void): void {
+function parkSleepers(n: number, ms0: number, parked: (() => void) | undefined, done: (g: Gen) => void, make: (ms: number) => Gen = sleeper): void {
   const buckets = new Map<number, Gen[]>();
   for (let i = 0; i < n; i++) {
-    const g = sleeper(ms0 + (i % 50));
+    const g = make(ms0 + (i % 50));
     const ms = g.next().value as number;
     let b = buckets.get(ms);
     if (b === undefined) buckets.set(ms, (b = []));
@@ -95,6 +103,18 @@ export const raw: Implementation = {
     const t0 = now();
     const gens = new Array<Gen>(n);
     for (let i = 0; i < n; i++) gens[i] = child(i);
+    const check = roundRobin(gens);
+    return { ms: now() - t0, ops: n, check };
+  },
+
+  async W1f(n) {
+    const t0 = now();
+    const gens = new Array<Gen>(n);
+    for (let i = 0; i < n; i++) {
+      gens[i] = (function* () {
+        return i;
+      })();
+    }
     const check = roundRobin(gens);
     return { ms: now() - t0, ops: n, check };
   },
@@ -130,6 +150,22 @@ export const raw: Implementation = {
 
   W4mem(n) {
     return heapPerParked(n, (parked) => parkSleepers(n, 600_000, parked, () => {}));
+  },
+
+  W4f(n) {
+    return new Promise((resolve) => {
+      const t0 = now();
+      let finished = 0;
+      const done = (g: Gen) => {
+        finished += g.next().value as number;
+        if (finished === n) resolve({ ms: now() - t0, ops: n, check: finished });
+      };
+      parkSleepers(n, 1, undefined, done, freshSleeper);
+    });
+  },
+
+  W4fmem(n) {
+    return heapPerParked(n, (parked) => parkSleepers(n, 600_000, parked, () => {}, freshSleeper));
   },
 
   async W5(n) {

@@ -63,6 +63,21 @@ function* sleeper(ms: number, parked: (() => void) | undefined): Saga<number> {
   return 1;
 }
 
+/** W1f / W4f: a fresh generator function per task. */
+function freshChild(i: number): Saga<number> {
+  return (function* () {
+    return i;
+  })();
+}
+
+function freshSleeper(ms: number, parked: (() => void) | undefined): Saga<number> {
+  return (function* () {
+    if (parked !== undefined) parked();
+    yield delay(ms);
+    return 1;
+  })();
+}
+
 const one = () => 1;
 
 function* level(d: number): Saga<number> {
@@ -76,6 +91,7 @@ function* producer(ch: Channel<number>, from: number, count: number): Saga<numbe
 
 export const saga: Implementation = {
   W1: (n) => timed(n, () => spawnJoin(n, child)),
+  W1f: (n) => timed(n, () => spawnJoin(n, freshChild)),
   W2: (n) =>
     timed(
       n,
@@ -93,6 +109,8 @@ export const saga: Implementation = {
   W3: (n) => timed(n, () => spawnJoin(TASKS_W3, () => yielder(n / TASKS_W3)), "yield = call(() => resolved promise)"),
   W4: (n) => timed(n, () => spawnJoin(n, (i) => sleeper(1 + (i % 50), undefined))),
   W4mem: (n) => heapPerParked(n, (parked) => void start(() => spawnJoin(n, (i) => sleeper(600_000 + (i % 50), parked)))),
+  W4f: (n) => timed(n, () => spawnJoin(n, (i) => freshSleeper(1 + (i % 50), undefined))),
+  W4fmem: (n) => heapPerParked(n, (parked) => void start(() => spawnJoin(n, (i) => freshSleeper(600_000 + (i % 50), parked)))),
   W5: (n) =>
     timed(n, function* () {
       let sum = 0;

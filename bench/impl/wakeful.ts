@@ -29,6 +29,29 @@ function* spawnJoin(n: number): Gen<number> {
   return sum;
 }
 
+/** W1f: a fresh generator function per task (what users often write). */
+function* spawnJoinFresh(n: number): Gen<number> {
+  const hs = new Array<JoinHandle<number>>(n);
+  for (let i = 0; i < n; i++) {
+    hs[i] = spawn(function* () {
+      return i;
+    });
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += yield* hs[i] as JoinHandle<number>;
+  return sum;
+}
+
+/** W4f: a fresh sleeper function per task. */
+function freshSleeper(ms: number, parked: (() => void) | undefined): Body<number> {
+  return function* () {
+    const s = sleep(ms);
+    if (parked !== undefined) parked();
+    yield* s;
+    return 1;
+  };
+}
+
 function* pinger(n: number, out: Tx<number>, back: Rx<number>): Gen<number> {
   let sum = 0;
   for (let i = 0; i < n; i++) {
@@ -56,7 +79,7 @@ function* yielder(k: number): Gen<number> {
   return k;
 }
 
-function* joinAll(tasks: number, body: (i: number) => Operation<number>): Gen<number> {
+function* joinAll(tasks: number, body: (i: number) => Body<number>): Gen<number> {
   const hs: JoinHandle<number>[] = [];
   for (let i = 0; i < tasks; i++) hs.push(spawn(body(i)));
   let sum = 0;
@@ -129,10 +152,13 @@ const TRACE_OPTIONS: Record<string, RuntimeOptions | undefined> = {
 
 export const wakeful: Implementation = {
   W1: (n) => timed(n, spawnJoin(n)),
+  W1f: (n) => timed(n, spawnJoinFresh(n)),
   W2: (n) => timed(n, pingPong(n, realChannel(1), realChannel(1)), undefined, "channel from lib/sync"),
   W3: (n) => timed(n, joinAll(TASKS_W3, () => yielder(n / TASKS_W3))),
   W4: (n) => timed(n, joinAll(n, (i) => sleeper(1 + (i % 50), undefined))),
   W4mem: (n) => heapPerParked(n, (parked) => void run(joinAll(n, (i) => sleeper(600_000 + (i % 50), parked)))),
+  W4f: (n) => timed(n, joinAll(n, (i) => freshSleeper(1 + (i % 50), undefined))),
+  W4fmem: (n) => heapPerParked(n, (parked) => void run(joinAll(n, (i) => freshSleeper(600_000 + (i % 50), parked)))),
   W5: (n) => timed(n, chains(n)),
   W6: (n) => {
     const [tx, rx] = realChannel(CAPACITY_W6);

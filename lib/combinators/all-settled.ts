@@ -26,7 +26,8 @@ class AllSettled<T extends unknown[]> extends Combinator<T> {
   protected start(): void {
     const bodies = this.bodies as Body<unknown>[];
     this.bodies = undefined;
-    for (let i = 0; i < bodies.length; i++) this.children.add(bodies[i] as Body<unknown>, i, `allSettled[${i}]`, this.who);
+    this.children.naming = (i) => `allSettled[${i}]`;
+    for (let i = 0; i < bodies.length; i++) this.children.add(bodies[i] as Body<unknown>, i, undefined, this.who);
   }
 
   protected settled(child: Child, ok: boolean, out: unknown): void {

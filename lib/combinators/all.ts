@@ -22,7 +22,8 @@ export class All<T> extends Combinator<T> {
     const bodies = this.bodies as Body<unknown>[];
     this.bodies = undefined; // the children hold them now
     const name = this.who.slice(0, -2); // "all()" → "all": children are named all[0], all[1], …
-    for (let i = 0; i < bodies.length; i++) this.children.add(bodies[i] as Body<unknown>, i, `${name}[${i}]`, this.who);
+    this.children.naming = (i) => `${name}[${i}]`;
+    for (let i = 0; i < bodies.length; i++) this.children.add(bodies[i] as Body<unknown>, i, undefined, this.who);
   }
 
   protected settled(child: Child, ok: boolean, out: unknown): void {

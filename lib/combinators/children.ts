@@ -8,13 +8,14 @@
 import { currentTask, driverOf, findDriver } from "../current";
 import type { Driver } from "../driver";
 import type { JoinHandle } from "../handle";
+import type { NameSource } from "../task";
 import type { Body, Future, Operation } from "../poll";
 import { describeFuture, describeValue, isBody, isFuture, readyOf } from "../poll";
 import { RingQueue } from "../queue";
 import type { Runtime } from "../runtime";
 import type { Context, Waker } from "../waker";
 import { RUNTIME, SimpleWaker } from "../waker";
-import { register, unregister, wakeEach, waiterCount, type Waiting } from "../waiting";
+import { addWaiter, countWaiters, removeWaiter, wakeEvery, type Waiters } from "../waiting";
 
 /**
  * The value a body produces: `ValueOf<Op<void>>` is `void`, `ValueOf<() => Generator<…, number>>`
@@ -62,7 +63,7 @@ const DONE = 2;
  * One child: its future (the JoinHandle of a task the set owns, or a future polled inline), its
  * own waker and context, and its links in the set's list of unfinished children.
  */
-export class Child extends SimpleWaker implements Context {
+export class Child extends SimpleWaker implements Context, NameSource {
   state = LIVE;
   /** On the ready list now: further wakes are absorbed until it is polled. */
   queued = false;
@@ -84,6 +85,11 @@ export class Child extends SimpleWaker implements Context {
 
   get finished(): boolean {
     return this.state === DONE;
+  }
+
+  /** The name of its task, formatted only when asked (see ChildSet.naming). */
+  taskName(): string {
+    return (this.set.naming as (index: number) => string)(this.index);
   }
 
   get waker(): Waker {
@@ -108,12 +114,13 @@ export class Child extends SimpleWaker implements Context {
  * The children of one combinator (or of one JoinSet). Bodies that are futures are polled inline,
  * in the parent's task; generator functions and operations run as tasks the set owns.
  */
-export class ChildSet implements Waiting {
+export class ChildSet implements Waiters {
   /** Children that woke and have not been polled since, oldest first. */
   readonly ready = new RingQueue<Child>(16);
   /** Everyone waiting on the combinator (see waiting.ts); kept across wakes, removed by drop(cx). */
-  w0: Waker | undefined = undefined;
-  ws: Waker[] | undefined = undefined;
+  waiters: Waker | Waker[] | undefined = undefined;
+  /** Names the child tasks from their index (`all[3]`), formatted only when a trace or report asks. */
+  naming: ((index: number) => string) | undefined = undefined;
   /** Replaces waking the waiters (a disposed JoinSet reaps its orphans instead). */
   onWake: (() => void) | undefined = undefined;
   /** The runtime of the tasks polling the set, once one has. */
@@ -134,7 +141,7 @@ export class ChildSet implements Waiting {
 
   /** Register whoever polls now (one registration per waker), and learn the runtime from its Context. */
   listen(cx: Context): void {
-    register(this, cx.waker);
+    addWaiter(this, cx.waker);
     // Futures-only combinators run without a runtime (polled by hand); spawning asks for one.
     if (this.driver === undefined) this.driver = findDriver(cx);
     if (this.owner === undefined) this.owner = currentTask();
@@ -142,20 +149,22 @@ export class ChildSet implements Waiting {
 
   /** The waiter that polled with `cx` is gone; true when nobody waits any more. */
   leave(cx: Context): boolean {
-    unregister(this, cx.waker);
-    return waiterCount(this) === 0;
+    removeWaiter(this, cx.waker);
+    return countWaiters(this) === 0;
   }
 
   /** A child woke: every waiter should poll again (registrations stay: only drop(cx) removes one). */
   wakeWaiters(): void {
-    if (this.onWake !== undefined) this.onWake();
-    else wakeEach(this);
+    if (this.onWake !== undefined) return this.onWake();
+    const held = this.waiters;
+    if (held === undefined) return;
+    if (!Array.isArray(held)) return held.wake();
+    wakeEvery(held.slice()); // a copy: a wake may unregister synchronously
   }
 
   /** Forget every waiter (the combinator has delivered its outcome). */
   forgetWaiters(): void {
-    this.w0 = undefined;
-    this.ws = undefined;
+    this.waiters = undefined;
   }
 
   /** The runtime children are spawned on: the one of the task that asked first. */
@@ -178,7 +187,7 @@ export class ChildSet implements Waiting {
   }
 
   /** Add `body`: a future is polled inline (first at the next poll), anything else runs as a task. */
-  add(body: Body<unknown>, index: number, name: string, who: string): Child {
+  add(body: Body<unknown>, index: number, name: string | undefined, who: string): Child {
     if (isFuture(body)) {
       const child = this.link(new Child(this, index, body, undefined));
       this.inlineLive++;
@@ -195,8 +204,12 @@ export class ChildSet implements Waiting {
    * combinator, so shutdown() leaves it to its owner, and a shield around the owner keeps it running.
    */
   spawn(body: Body<unknown> | Operation<unknown>, index: number, name: string | undefined, who: string, owned = true): Child {
-    const handle = this.runtimeFor(who).spawnOwned(body, name, owned ? this.owner : undefined);
-    const child = this.link(new Child(this, index, handle, handle));
+    const runtime = this.runtimeFor(who);
+    const child = new Child(this, index, undefined, undefined);
+    const handle = runtime.spawnOwned(body, name ?? (this.naming !== undefined ? child : undefined), owned ? this.owner : undefined);
+    child.future = handle;
+    child.task = handle;
+    this.link(child);
     // The task has not run yet, so this poll only registers the child's waker with it, and
     // marks the task joined: its error is ours to deliver, not an unobserved failure.
     handle.poll(child);
@@ -311,13 +324,12 @@ export class ChildSet implements Waiting {
 
   /** The waiter that polled with `cx` leaves a finished combinator; true when it had received the outcome and was the last such. */
   leaveServed(cx: Context): boolean {
-    return unregister(this, cx.waker) && waiterCount(this) === 0;
+    return removeWaiter(this, cx.waker) && countWaiters(this) === 0;
   }
 
   /** The outcome was delivered: forget every waiter but `cx`'s, which was served it (see {@link leaveServed}). */
   served(cx: Context): void {
-    this.w0 = cx.waker;
-    this.ws = undefined;
+    this.waiters = cx.waker;
   }
 
   /** `keep`: an inline future that completed keeps its future, for {@link giveBack}. */

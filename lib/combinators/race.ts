@@ -17,7 +17,8 @@ class Race<T> extends Combinator<T> {
   protected start(): void {
     const bodies = this.bodies as Body<unknown>[];
     this.bodies = undefined;
-    for (let i = 0; i < bodies.length; i++) this.children.add(bodies[i] as Body<unknown>, i, `race[${i}]`, this.who);
+    this.children.naming = (i) => `race[${i}]`;
+    for (let i = 0; i < bodies.length; i++) this.children.add(bodies[i] as Body<unknown>, i, undefined, this.who);
   }
 
   protected settled(_child: Child, ok: boolean, out: unknown): void {

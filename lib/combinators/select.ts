@@ -22,7 +22,9 @@ class Select<R> extends Combinator<R> {
   protected start(): void {
     const bodies = this.bodies as Body<unknown>[];
     this.bodies = undefined;
-    for (let i = 0; i < bodies.length; i++) this.children.add(bodies[i] as Body<unknown>, i, `select.${this.keys[i]}`, this.who);
+    const keys = this.keys;
+    this.children.naming = (i) => `select.${keys[i]}`;
+    for (let i = 0; i < bodies.length; i++) this.children.add(bodies[i] as Body<unknown>, i, undefined, this.who);
   }
 
   protected settled(child: Child, ok: boolean, out: unknown): void {
