@@ -42,7 +42,7 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
 
   /** The task behind this handle: the object itself. */
   private get task(): Task<T> {
-    return this as unknown as Task<T>;
+    return this as JoinHandle<T> as Task<T>; // every handle is a task (see the constructor)
   }
 
   /** The task's id: unique within its runtime, in spawn order. */
