@@ -9,7 +9,7 @@ import { Op, Poll } from "../poll";
 import { checkCapacity, checkMessage, checkName } from "./channel-core";
 import { Rechecked, wakeParked } from "./shared-future";
 import { Until } from "./until";
-import { DISPOSE } from "./waiters";
+import { ChannelHandle } from "./channel-handle";
 import { WakerSet } from "../waiting";
 
 /**
@@ -98,19 +98,15 @@ const NOTHING: unique symbol = Symbol("nothing yet");
  * up loses the oldest messages instead (and is told, with {@link LaggedError}).
  * @public
  */
-export class BroadcastSender<T> {
+export class BroadcastSender<T> extends ChannelHandle<BroadcastCore<T>> {
+  protected get kind(): string {
+    return "BroadcastSender";
+  }
+
   private handleClosed = false;
 
-  /** @internal Made by `broadcast()` and `clone()`. */
-  constructor(private readonly core: BroadcastCore<T>) {}
 
-  get id(): number {
-    return this.core.id;
-  }
 
-  get name(): string | undefined {
-    return this.core.name;
-  }
 
   get capacity(): number {
     return this.core.capacity;
@@ -182,14 +178,7 @@ export class BroadcastSender<T> {
     if (core.openSenders === 0 && core.waiting.size > 0) wakeParked(core.waiting);
   }
 
-  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
-  [DISPOSE](): void {
-    this.close();
-  }
 
-  toString(): string {
-    return `BroadcastSender(${this.core.label})`;
-  }
 }
 
 /**
@@ -210,15 +199,20 @@ export class BroadcastSender<T> {
  * ```
  * @public
  */
-export class BroadcastReceiver<T> {
+export class BroadcastReceiver<T> extends ChannelHandle<BroadcastCore<T>> {
+  protected get kind(): string {
+    return "BroadcastReceiver";
+  }
+
   private handleClosed = false;
 
   /** @internal Made by `broadcast()`, `subscribe()` and `resubscribe()`. */
   constructor(
-    private readonly core: BroadcastCore<T>,
+    core: BroadcastCore<T>,
     /** Sequence number of the next message this receiver reads. */
     private next: number,
   ) {
+    super(core);
     core.cursors.add(this);
   }
 
@@ -227,13 +221,7 @@ export class BroadcastReceiver<T> {
     return this.next;
   }
 
-  get id(): number {
-    return this.core.id;
-  }
 
-  get name(): string | undefined {
-    return this.core.name;
-  }
 
   /** Messages sent that this receiver has not read yet (including any it will be told it missed). */
   get length(): number {
@@ -281,14 +269,7 @@ export class BroadcastReceiver<T> {
     wakeParked(core.waiting, this);
   }
 
-  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
-  [DISPOSE](): void {
-    this.close();
-  }
 
-  toString(): string {
-    return `BroadcastReceiver(${this.core.label})`;
-  }
 
   /** @internal Read the next message: a value, undefined (the end), NOTHING yet, or throw Lagged. */
   take(op: "recv" | "tryRecv"): T | undefined | typeof NOTHING {

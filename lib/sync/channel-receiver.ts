@@ -7,7 +7,7 @@ import type { Future, Operation } from "../poll";
 import { type Op, Poll } from "../poll";
 import { type ChannelCore, type Waiter } from "./channel-core";
 import { GRANTED, QueuedFuture } from "./shared-future";
-import { DISPOSE } from "./waiters";
+import { ChannelHandle } from "./channel-handle";
 
 /** `Poll.ready(undefined)`, shared: the end of a channel allocates nothing. */
 const READY_END = READY_VOID as Poll<undefined>;
@@ -83,18 +83,13 @@ class RecvOp<T> extends QueuedFuture<T | undefined> implements Waiter {
  * they started waiting, and each message goes to exactly one of them.
  * @public
  */
-export class Receiver<T> {
-  /** @internal Made by `channel()`. */
-  constructor(private readonly core: ChannelCore<T>) {}
-
-  /** The channel's id (`channel#3` in descriptions). */
-  get id(): number {
-    return this.core.id;
+export class Receiver<T> extends ChannelHandle<ChannelCore<T>> {
+  protected get kind(): string {
+    return "Receiver";
   }
 
-  get name(): string | undefined {
-    return this.core.name;
-  }
+
+
 
   /**
    * Free slots now: how many messages a `trySend` could add at once (`Infinity` when
@@ -185,12 +180,5 @@ export class Receiver<T> {
     }
   }
 
-  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
-  [DISPOSE](): void {
-    this.close();
-  }
 
-  toString(): string {
-    return `Receiver(${this.core.label})`;
-  }
 }

@@ -11,6 +11,7 @@ import { GRANTED, QUEUED, QueuedFuture } from "./shared-future";
 import { Receiver } from "./channel-receiver";
 import { Until } from "./until";
 import { WakerSet } from "../waiting";
+import { ChannelHandle } from "./channel-handle";
 import { DISPOSE } from "./waiters";
 
 /**
@@ -79,6 +80,110 @@ class SendOp<T> extends QueuedFuture<void> implements SendWaiter {
   }
 }
 
+/**
+ * The future of one `reserve()`: a slot, taken in FIFO order with the sends, held as a
+ * {@link SendPermit} until it is used. Cancelled while waiting it takes nothing; a permit
+ * granted and then discarded (by a cancelled combinator) hands its slot on.
+ */
+class ReserveOp<T> extends QueuedFuture<SendPermit<T>> implements SendWaiter {
+  constructor(
+    private readonly core: ChannelCore<T>,
+    readonly sender: Sender<T>,
+  ) {
+    super();
+  }
+
+  protected tryNow(): Poll<SendPermit<T>> | undefined {
+    if (this.sender.isClosed) throw new ChannelClosedError(closedReason(this.core, this.sender).replace(/^send/, "reserve"));
+    if (!this.core.hasRoom()) return undefined;
+    this.core.granted++;
+    return Poll.ready(new SendPermit(this.core));
+  }
+
+  protected enqueue(): void {
+    this.core.senders.push(this);
+  }
+
+  protected dequeue(): void {
+    this.core.senders.remove(this);
+  }
+
+  protected collect(): Poll<SendPermit<T>> {
+    if (this.sender.isClosed) {
+      this.core.passSlot();
+      throw new ChannelClosedError(closedReason(this.core, this.sender).replace(/^send/, "reserve"));
+    }
+    return Poll.ready(new SendPermit(this.core)); // the granted slot is the permit's
+  }
+
+  protected unclaimed(): void {
+    this.core.passSlot();
+  }
+
+  protected override returned(permit: SendPermit<T>): void {
+    permit.release();
+  }
+
+  /** @internal This reserve's handle or the receiver closed while it waited. */
+  end(): void {
+    this.ended(undefined, new ChannelClosedError(closedReason(this.core, this.sender).replace(/^send/, "reserve")));
+  }
+
+  describe(): string {
+    return this.state === QUEUED ? `reserve on ${this.core.label} (full, capacity ${this.core.capacity})` : `reserve on ${this.core.label}`;
+  }
+}
+
+/**
+ * One slot of a bounded channel, reserved by `reserve()` / `tryReserve()` (tokio's `Permit`):
+ * `send(value)` then never waits. `release()` (or `using`) gives the slot back unused.
+ *
+ * ```ts
+ * using permit = yield* tx.reserve();   // wait for room first…
+ * permit.send(yield* produce());         // …then produce and send at once
+ * ```
+ * @public
+ */
+export class SendPermit<T> implements Disposable {
+  private used = false;
+
+  /** @internal */
+  constructor(private readonly core: ChannelCore<T>) {}
+
+  /** True once sent or released. */
+  get released(): boolean {
+    return this.used;
+  }
+
+  /**
+   * Send `value` into the reserved slot, without waiting. Throws `ChannelClosedError` when the
+   * receiver closed meanwhile (the value is still yours), and on a permit already used.
+   */
+  send(value: T): void {
+    checkMessage("SendPermit.send", value);
+    if (this.used) throw new Error(`this SendPermit of ${this.core.label} was already used: reserve again for another message`);
+    this.used = true;
+    const core = this.core;
+    if (core.receiverClosed) {
+      core.passSlot();
+      throw new ChannelClosedError(`SendPermit.send on ${core.label}: the receiver is closed`);
+    }
+    core.granted--;
+    core.push(value);
+  }
+
+  /** Give the slot back unused (idempotent after send or release). */
+  release(): void {
+    if (this.used) return;
+    this.used = true;
+    this.core.passSlot();
+  }
+
+  [DISPOSE](): void {
+    this.release();
+  }
+}
+
 function closedReason(core: ChannelCore<unknown>, sender: Sender<unknown>): string {
   return sender.closedByHandle
     ? `send on ${core.label}: this sender was closed`
@@ -97,20 +202,15 @@ function closedReason(core: ChannelCore<unknown>, sender: Sender<unknown>): stri
  * ```
  * @public
  */
-export class Sender<T> {
+export class Sender<T> extends ChannelHandle<ChannelCore<T>> {
+  protected get kind(): string {
+    return "Sender";
+  }
+
   private handleClosed = false;
 
-  /** @internal Made by `channel()` and `clone()`. */
-  constructor(private readonly core: ChannelCore<T>) {}
 
-  /** The channel's id (`channel#3` in descriptions). */
-  get id(): number {
-    return this.core.id;
-  }
 
-  get name(): string | undefined {
-    return this.core.name;
-  }
 
   /**
    * Free slots now: how many messages a `trySend` could add at once (`Infinity` when
@@ -169,6 +269,24 @@ export class Sender<T> {
   }
 
   /**
+   * Wait (FIFO with the sends) for a free slot and hold it as a {@link SendPermit}, so the
+   * message can be made after room is certain (tokio's `reserve`). Throws `ChannelClosedError`
+   * when the receiver or this handle is closed. Cancel-safe.
+   */
+  reserve(): Op<SendPermit<T>> {
+    return new ReserveOp(this.core, this);
+  }
+
+  /** A {@link SendPermit} now if a slot is free (and no send waits ahead), else `undefined`. Throws `ChannelClosedError` when closed. */
+  tryReserve(): SendPermit<T> | undefined {
+    const core = this.core;
+    if (this.isClosed) throw new ChannelClosedError(closedReason(core, this).replace(/^send/, "tryReserve"));
+    if (!core.hasRoom()) return undefined;
+    core.granted++;
+    return new SendPermit(core);
+  }
+
+  /**
    * Send without waiting: true when `value` went into the buffer, false when it is full (or
    * other sends wait ahead). Throws `ChannelClosedError` when the receiver or this handle is
    * closed, so a message is never dropped without the caller knowing.
@@ -205,12 +323,5 @@ export class Sender<T> {
     this.core.closeSender(this);
   }
 
-  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
-  [DISPOSE](): void {
-    this.close();
-  }
 
-  toString(): string {
-    return `Sender(${this.core.label})`;
-  }
 }

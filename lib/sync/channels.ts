@@ -3,7 +3,8 @@
 // recv, send or changed() leaves its channel as if it had never been made.
 export { channel } from "./channel";
 export type { ChannelOptions } from "./channel";
-export { Sender } from "./channel-sender";
+export { Sender, SendPermit } from "./channel-sender";
+export { ChannelHandle } from "./channel-handle";
 export { Receiver } from "./channel-receiver";
 export { oneshot, OneshotSender, OneshotReceiver } from "./oneshot";
 export { broadcast, BroadcastSender, BroadcastReceiver, LaggedError } from "./broadcast";

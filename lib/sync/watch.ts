@@ -10,7 +10,7 @@ import { WakerSet } from "../waiting";
 import { Until } from "./until";
 import { checkName } from "./channel-core";
 import { Rechecked, wakeParked } from "./shared-future";
-import { DISPOSE } from "./waiters";
+import { ChannelHandle } from "./channel-handle";
 
 let nextId = 1;
 
@@ -64,19 +64,15 @@ class ChangedOp<T> extends Rechecked<void, WatchReceiver<T>> {
  * The sending half of a {@link watch}: replaces the value and wakes every `changed()`.
  * @public
  */
-export class WatchSender<T> {
+export class WatchSender<T> extends ChannelHandle<WatchCore<T>> {
+  protected get kind(): string {
+    return "WatchSender";
+  }
+
   private isHandleClosed = false;
 
-  /** @internal Made by `watch()` and `clone()`. */
-  constructor(private readonly core: WatchCore<T>) {}
 
-  get id(): number {
-    return this.core.id;
-  }
 
-  get name(): string | undefined {
-    return this.core.name;
-  }
 
   /** Receivers subscribed now (not closed). */
   get receiverCount(): number {
@@ -184,14 +180,7 @@ export class WatchSender<T> {
     if (core.waiting.size > 0) wakeParked(core.waiting);
   }
 
-  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
-  [DISPOSE](): void {
-    this.close();
-  }
 
-  toString(): string {
-    return `WatchSender(${this.core.label})`;
-  }
 }
 
 /**
@@ -205,23 +194,23 @@ export class WatchSender<T> {
  * ```
  * @public
  */
-export class WatchReceiver<T> {
+export class WatchReceiver<T> extends ChannelHandle<WatchCore<T>> {
+  protected get kind(): string {
+    return "WatchReceiver";
+  }
+
   private handleClosed = false;
 
   /** @internal Made by `watch()`, `subscribe()` and `clone()`. */
   constructor(
-    private readonly core: WatchCore<T>,
+    core: WatchCore<T>,
     /** The version this receiver last saw. */
     private seen: number,
-  ) {}
-
-  get id(): number {
-    return this.core.id;
+  ) {
+    super(core);
   }
 
-  get name(): string | undefined {
-    return this.core.name;
-  }
+
 
   /** True once the sender was closed (the last value can still be read), or this receiver was closed. */
   get closed(): boolean {
@@ -298,14 +287,7 @@ export class WatchReceiver<T> {
     wakeParked(this.core.waiting, this);
   }
 
-  /** For `using`: closes this handle when the block ends (`using mine = tx.clone()`). */
-  [DISPOSE](): void {
-    this.close();
-  }
 
-  toString(): string {
-    return `WatchReceiver(${this.core.label})`;
-  }
 
   /** @internal For `changed()`: true (and marked seen) when a newer version exists. */
   markIfChanged(): boolean {

@@ -3,7 +3,11 @@
 // markChanged/markUnchanged, and a permit's forget/split/merge; timeoutAt.
 
 import { expect } from "chai";
-import { JoinSet, Semaphore, TimeoutError, broadcast, channel, now, oneshot, race, runSync, sleep, spawn, timeoutAt, watch } from "../../lib/index";
+import { JoinSet, Semaphore, TimeoutError, broadcast, channel, now, oneshot, race, runSync, shield, sleep, spawn, timeoutAt, watch } from "../../lib/index";
+
+function* shieldSleep(ms: number) {
+  yield* shield(sleep(ms));
+}
 
 describe("tokio API", () => {
   it("mpsc Sender.closed() is ready once the receiver closes; senderCount and sameChannel", () => {
@@ -153,5 +157,52 @@ describe("tokio API", () => {
       return [ids.length, got];
     });
     expect(out).to.deep.equal([2, [1, 2]]);
+  });
+});
+
+describe("mpsc reserve", () => {
+  it("reserve waits FIFO for a slot; the permit sends without waiting, or gives the slot back", () => {
+    const out = runSync(function* () {
+      const [tx, rx] = channel<string>(1);
+      tx.trySend("a");
+      expect(tx.tryReserve()).to.equal(undefined);
+      spawn(function* () {
+        yield* sleep(2);
+        rx.tryRecv();
+      });
+      const permit = yield* tx.reserve();
+      const at = now();
+      expect(tx.capacity).to.equal(0); // the slot is held
+      permit.release();
+      expect(tx.capacity).to.equal(1);
+      const p2 = tx.tryReserve();
+      p2?.send("b");
+      return [at, rx.tryRecv(), p2?.released];
+    });
+    expect(out).to.deep.equal([2, "b", true]);
+  });
+
+  it("a reserve discarded by a cancelled combinator gives its slot back", () => {
+    const out = runSync(function* () {
+      const [tx, rx] = channel<string>(1);
+      tx.trySend("a");
+      spawn(function* () {
+        yield* sleep(1);
+        rx.tryRecv();
+      });
+      try {
+        yield* timeoutAt(now() + 3, race(tx.reserve(), function* () {
+          try {
+            yield* sleep(50);
+          } finally {
+            yield* shieldSleep(5);
+          }
+        }));
+      } catch (e) {
+        if (!(e instanceof TimeoutError)) throw e;
+      }
+      return tx.capacity;
+    });
+    expect(out).to.equal(1);
   });
 });
