@@ -5,7 +5,7 @@
 
 import { Poll } from "../poll";
 import type { Op } from "../poll";
-import { Waiter, WaiterQueue, checkCount, identify, type Resource } from "./waiters";
+import { Primitive, Waiter, checkCount, wakeEvery } from "./waiters";
 
 /** What {@link Barrier.wait} returns: `leader` is true for exactly one task per generation. @public */
 export interface BarrierWaitResult {
@@ -41,23 +41,15 @@ export interface BarrierOptions {
  * cancelled after its generation completed has nothing to give back.
  * @public
  */
-export class Barrier implements Resource {
-  readonly id: number;
-  readonly name: string | undefined;
-  readonly label: string;
+export class Barrier extends Primitive<BarrierWait> {
   /** How many tasks each generation needs. */
   readonly parties: number;
-  /** @internal */
-  readonly queue = new WaiterQueue<BarrierWait>();
   private gen = 0;
 
   /** @param n tasks per generation, a whole number ≥ 1 */
   constructor(n: number, options?: BarrierOptions) {
     checkCount("new Barrier(n): n", n, 1);
-    const { id, name, label } = identify("Barrier", options);
-    this.id = id;
-    this.name = name;
-    this.label = label;
+    super("Barrier", options);
     this.parties = n;
   }
 
@@ -83,23 +75,16 @@ export class Barrier implements Resource {
     return this.gen;
   }
 
-  /** Nobody holds a Barrier: always empty. */
-  get holders(): readonly number[] {
-    return [];
-  }
 
-  get waiting(): readonly number[] {
-    return this.queue.taskIds();
-  }
 
-  toString(): string {
-    return this.label;
-  }
 
   /** @internal The leader arrived: release this generation's waiters and start the next. */
   complete(): void {
     this.gen++;
-    for (let w = this.queue.first(); w !== undefined; w = this.queue.first()) this.queue.grant(w, FOLLOWER);
+    wakeEvery(
+      () => this.queue.first(),
+      (w) => this.queue.grant(w, FOLLOWER),
+    ); // a waker that throws stops nobody
   }
 }
 

@@ -1,8 +1,8 @@
 // Locks and signals: Mutex, RwLock, Semaphore, Notify, Barrier (re-exported from lib/sync).
 // Each waits through a Waiter future that leaves its FIFO queue when cancelled (waiters.ts).
-export { Waiter, WaiterQueue } from "./waiters";
+export { Primitive, Waiter, WaiterQueue } from "./waiters";
 export type { Resource } from "./waiters";
-export { Held } from "./permit-pool";
+export { Held, PoolPrimitive } from "./permit-pool";
 export { Semaphore, Permit, SemaphoreClosedError } from "./semaphore";
 export type { SemaphoreOptions } from "./semaphore";
 export { Mutex, MutexGuard } from "./mutex";

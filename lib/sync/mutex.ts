@@ -3,8 +3,8 @@
 // (never "unlocked" while someone waits), so a newcomer cannot barge in ahead of the queue.
 
 import type { Op } from "../poll";
-import { Held, PermitPool, PoolWaiter } from "./permit-pool";
-import { describeHolders, identify, runningTask, taskIds, type Resource } from "./waiters";
+import { Held, PermitPool, PoolPrimitive, PoolWaiter } from "./permit-pool";
+import { describeHolders, runningTask } from "./waiters";
 
 /** Options of a {@link Mutex}. @public */
 export interface MutexOptions {
@@ -33,20 +33,12 @@ export interface MutexOptions {
  * deadlock report then names the task holding it.
  * @public
  */
-export class Mutex<T> implements Resource {
-  readonly id: number;
-  readonly name: string | undefined;
-  readonly label: string;
-  /** @internal */
-  readonly pool = new PermitPool(1);
+export class Mutex<T> extends PoolPrimitive {
   /** @internal The protected value; reach it through a guard. */
   data: T;
 
   constructor(value: T, options?: MutexOptions) {
-    const { id, name, label } = identify("Mutex", options);
-    this.id = id;
-    this.name = name;
-    this.label = label;
+    super("Mutex", options, new PermitPool(1));
     this.data = value;
   }
 
@@ -78,18 +70,8 @@ export class Mutex<T> implements Resource {
     return this.pool.available === 0;
   }
 
-  /** The id of the task holding the lock, as a list (empty when free or held outside any task). */
-  get holders(): readonly number[] {
-    return taskIds(this.pool.held().map((h) => h.holder));
-  }
 
-  get waiting(): readonly number[] {
-    return this.pool.queue.taskIds();
-  }
 
-  toString(): string {
-    return this.label;
-  }
 }
 
 /**

@@ -4,7 +4,7 @@
 
 import { READY_VOID } from "../futures";
 import { Poll, type Op } from "../poll";
-import { Waiter, WaiterQueue, identify, wakeEvery, type Resource } from "./waiters";
+import { Primitive, Waiter, wakeEvery } from "./waiters";
 
 /** Options of a {@link Notify}. @public */
 export interface NotifyOptions {
@@ -33,21 +33,13 @@ const BY_ALL = 3;
  * and no notification slips between the check and the wait.
  * @public
  */
-export class Notify implements Resource {
-  readonly id: number;
-  readonly name: string | undefined;
-  readonly label: string;
-  /** @internal */
-  readonly queue = new WaiterQueue<Notified>();
+export class Notify extends Primitive<Notified> {
   /** @internal Counts notifyWaiters calls: a future created before one has been notified by it. */
   calls = 0;
   private permit = false;
 
   constructor(options?: NotifyOptions) {
-    const { id, name, label } = identify("Notify", options);
-    this.id = id;
-    this.name = name;
-    this.label = label;
+    super("Notify", options);
   }
 
   /**
@@ -109,18 +101,8 @@ export class Notify implements Resource {
     return this.permit;
   }
 
-  /** Nobody holds a Notify: always empty. */
-  get holders(): readonly number[] {
-    return [];
-  }
 
-  get waiting(): readonly number[] {
-    return this.queue.taskIds();
-  }
 
-  toString(): string {
-    return this.label;
-  }
 
   /** @internal Consume the stored permit, if any. */
   takePermit(): boolean {

@@ -5,7 +5,7 @@
 // no permit sits free while the head could use it.
 
 import { Poll } from "../poll";
-import { DISPOSE, Waiter, WaiterQueue, type TaskRef } from "./waiters";
+import { DISPOSE, Primitive, Waiter, WaiterQueue, taskIds, type TaskRef } from "./waiters";
 
 /** @internal Permits, the FIFO of tasks waiting for them, and the list of live holds. */
 export class PermitPool {
@@ -65,6 +65,21 @@ export class PermitPool {
     const out: Held[] = [];
     for (let h = this.heldHead; h !== undefined; h = h.nextHeld) out.push(h);
     return out;
+  }
+}
+
+/** A primitive built on a permit pool (Mutex, RwLock, Semaphore): its holders are the pool's live holds. @public */
+export abstract class PoolPrimitive extends Primitive<PoolWaiter<Held>> {
+  /** @internal */
+  readonly pool: PermitPool;
+
+  constructor(kind: string, options: { name?: string } | undefined, pool: PermitPool) {
+    super(kind, options, pool.queue);
+    this.pool = pool;
+  }
+
+  override get holders(): readonly number[] {
+    return taskIds(this.pool.held().map((h) => h.holder));
   }
 }
 

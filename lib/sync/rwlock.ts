@@ -3,8 +3,8 @@
 // FIFO — so a queued writer blocks every reader that arrives after it (no writer starvation).
 
 import type { Op } from "../poll";
-import { Held, PermitPool, PoolWaiter } from "./permit-pool";
-import { describeHolders, identify, runningTask, taskIds, type Resource } from "./waiters";
+import { Held, PermitPool, PoolPrimitive, PoolWaiter } from "./permit-pool";
+import { describeHolders, runningTask } from "./waiters";
 
 /** Readers that can hold the lock at once; a writer takes all of them. */
 const MAX_READERS = 0x1fffffff;
@@ -30,20 +30,12 @@ export interface RwLockOptions {
  * ```
  * @public
  */
-export class RwLock<T> implements Resource {
-  readonly id: number;
-  readonly name: string | undefined;
-  readonly label: string;
-  /** @internal */
-  readonly pool = new PermitPool(MAX_READERS);
+export class RwLock<T> extends PoolPrimitive {
   /** @internal The protected value; reach it through a guard. */
   data: T;
 
   constructor(value: T, options?: RwLockOptions) {
-    const { id, name, label } = identify("RwLock", options);
-    this.id = id;
-    this.name = name;
-    this.label = label;
+    super("RwLock", options, new PermitPool(MAX_READERS));
     this.data = value;
   }
 
@@ -101,18 +93,8 @@ export class RwLock<T> implements Resource {
     return this.pool.available === 0 && this.pool.held().some((h) => h.weight === MAX_READERS);
   }
 
-  /** Ids of the tasks holding it (every reader, or the writer). */
-  get holders(): readonly number[] {
-    return taskIds(this.pool.held().map((h) => h.holder));
-  }
 
-  get waiting(): readonly number[] {
-    return this.pool.queue.taskIds();
-  }
 
-  toString(): string {
-    return this.label;
-  }
 
   /** @internal `write-locked by task #4` / `read-locked by tasks #2, #3` / "" when free. */
   state(): string {

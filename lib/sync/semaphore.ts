@@ -4,8 +4,8 @@
 // enough free permits for the head. A cancelled waiter takes nothing; a dropped grant is passed on.
 
 import type { Op, Poll } from "../poll";
-import { Held, PermitPool, PoolWaiter } from "./permit-pool";
-import { checkCount, describeHolders, identify, runningTask, taskIds, type Resource } from "./waiters";
+import { Held, PermitPool, PoolPrimitive, PoolWaiter } from "./permit-pool";
+import { checkCount, describeHolders, runningTask } from "./waiters";
 
 /** The permit count a semaphore can never exceed (keeps the arithmetic exact). */
 const MAX_PERMITS = Number.MAX_SAFE_INTEGER;
@@ -45,22 +45,13 @@ export interface SemaphoreOptions {
  * after it was granted hands its permits to the next in line.
  * @public
  */
-export class Semaphore implements Resource {
-  readonly id: number;
-  readonly name: string | undefined;
-  readonly label: string;
-  /** @internal */
-  readonly pool: PermitPool;
+export class Semaphore extends PoolPrimitive {
   private isClosed = false;
 
   /** @param permits the initial number of permits, a whole number ≥ 0 */
   constructor(permits: number, options?: SemaphoreOptions) {
     checkCount("new Semaphore(permits): permits", permits, 0);
-    const { id, name, label } = identify("Semaphore", options);
-    this.id = id;
-    this.name = name;
-    this.label = label;
-    this.pool = new PermitPool(permits);
+    super("Semaphore", options, new PermitPool(permits));
   }
 
   /**
@@ -81,13 +72,7 @@ export class Semaphore implements Resource {
     return this.isClosed;
   }
 
-  get holders(): readonly number[] {
-    return taskIds(this.pool.held().map((h) => h.holder));
-  }
 
-  get waiting(): readonly number[] {
-    return this.pool.queue.taskIds();
-  }
 
   /**
    * Wait for `n` permits (default 1), in FIFO order. The Permit gives them back on `release()`.
@@ -149,9 +134,6 @@ export class Semaphore implements Resource {
     this.pool.queue.close(() => this.closedError());
   }
 
-  toString(): string {
-    return this.label;
-  }
 
   /** @internal */
   closedError(): SemaphoreClosedError {

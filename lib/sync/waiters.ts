@@ -117,6 +117,43 @@ export function checkCount(what: string, n: unknown, min: number): number {
 }
 
 /**
+ * The base of every lock and signal: its id and label (checked options), its FIFO of waiters,
+ * and the report of who holds and who waits. A primitive that hands out holds (a lock, a
+ * semaphore) says who holds it; a signal is held by nobody.
+ * @public
+ */
+export abstract class Primitive<W extends Waiter<unknown>> implements Resource {
+  readonly id: number;
+  readonly name: string | undefined;
+  readonly label: string;
+  /** @internal The waiters, oldest first. */
+  readonly queue: WaiterQueue<W>;
+
+  /** @internal */
+  constructor(kind: string, options: { name?: string } | undefined, queue: WaiterQueue<W> = new WaiterQueue<W>()) {
+    const { id, name, label } = identify(kind, options);
+    this.id = id;
+    this.name = name;
+    this.label = label;
+    this.queue = queue;
+  }
+
+  /** Ids of the tasks holding it, in the order they took it (none for a signal). */
+  get holders(): readonly number[] {
+    return [];
+  }
+
+  /** Ids of the tasks queued on it, in FIFO order. */
+  get waiting(): readonly number[] {
+    return this.queue.taskIds();
+  }
+
+  toString(): string {
+    return this.label;
+  }
+}
+
+/**
  * A wait on a lock or signal: a future that a {@link WaiterQueue} serves in FIFO order.
  * Subclasses say what the first poll may take at once (`begin`), what to do when a queued waiter
  * leaves (`left`), and how to return a grant nobody observed (`giveBack`).
