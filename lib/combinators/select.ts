@@ -43,7 +43,10 @@ class Select<R> extends Combinator<R> {
 
 /**
  * Race named branches: `{ key, value }` of the first to finish (typed per key), or its error
- * thrown. The other branches are cancelled and waited for, as in {@link race}, with the same
+ * thrown. Order is biased, never random: the first poll tries the branches in key order, and
+ * later polls try those that woke in the order they woke, so when several are ready at once
+ * the earlier key (or the earlier wake) wins, and a seeded test replays it exactly. Put the
+ * branch that must not starve (a shutdown signal) first. The other branches are cancelled and waited for, as in {@link race}, with the same
  * cancel safety: a `recv()`, `lock()` or `acquire()` branch whose value is not delivered gives it back.
  *
  * ```ts
