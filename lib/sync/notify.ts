@@ -133,7 +133,11 @@ class Notified extends Waiter<void> {
   }
 
   protected begin(): Poll<void> {
-    if (this.notify.calls !== this.calls || this.notify.takePermit()) return READY_VOID;
+    if (this.notify.calls !== this.calls) return READY_VOID;
+    if (this.notify.takePermit()) {
+      this.by = BY_ONE; // the stored permit: handed on again if this notification is discarded
+      return READY_VOID;
+    }
     return Poll.pending;
   }
 

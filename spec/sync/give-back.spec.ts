@@ -4,7 +4,7 @@
 // that keeps the value (it never drops) keeps it.
 
 import { expect } from "chai";
-import { Mutex, Semaphore, SimpleWaker, channel, type Context, type Future } from "../../lib/index";
+import { Mutex, Notify, Semaphore, SimpleWaker, channel, type Context, type Future } from "../../lib/index";
 
 class Cx extends SimpleWaker implements Context {
   wake(): void {}
@@ -80,5 +80,18 @@ describe("sync futures give back on a drop after completion", () => {
     pollReady(op, new Cx());
     dropAt(op, new Cx());
     expect(s.available).to.equal(0);
+  });
+});
+
+describe("notified() gives back a discarded notification", () => {
+  it("a notifyOne taken by a notified() that is then dropped goes to the next waiter", () => {
+    const n = new Notify();
+    n.notifyOne(); // stored permit
+    const first = n.notified();
+    const c1 = new Cx();
+    pollReady(first, c1);
+    expect(n.hasPermit).to.equal(false);
+    dropAt(first, c1);
+    expect(n.hasPermit).to.equal(true);
   });
 });
