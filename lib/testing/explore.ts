@@ -43,6 +43,12 @@ export interface ExploreOptions {
   maxSteps?: number;
   /** dfs only: skip schedules with more deviations from FIFO than this (a preemption bound). */
   maxDeviations?: number;
+  /**
+   * Model a late event loop (default 0: off). With `timerWindow: w`, wherever timers are due
+   * within `w` ms of the next one, firing them together in one phase (before any task they wake
+   * runs) is a decision point of its own, so strategies explore it and a dfs proof covers it.
+   */
+  timerWindow?: number;
   /** Shrink a failure before reporting it (default true). */
   shrink?: boolean;
   /** Runs the shrinker may spend (default 5000). */
@@ -97,6 +103,11 @@ export interface ExploreResult {
   readonly schedules: number;
   /** dfs: true when every schedule (within `maxDeviations`) was covered. Otherwise false. */
   readonly exhausted: boolean;
+  /**
+   * What `exhausted` (or a pass) covers, in words: which choices were explored and what the
+   * model leaves out (timers fire one deadline at a time unless `timerWindow` is set).
+   */
+  readonly covered: string;
   readonly strategy: Strategy | "replay";
   readonly seed: number;
   /** The most decision points one schedule met (PCT's k). */
@@ -111,6 +122,7 @@ interface Settings {
   depth: number;
   maxSteps: number;
   maxDeviations: number;
+  timerWindow: number;
   shrink: boolean;
   maxShrinkRuns: number;
   replay: Schedule | undefined;
@@ -140,38 +152,57 @@ export function explore(test: ScheduleTest, options: ExploreOptions = {}): Explo
 
   const frontier = s.strategy === "dfs" ? new DfsFrontier(s.maxDeviations) : undefined;
   let k = 1;
+  // pct's horizon: the longest run seen that no spin demotion touched (FIFO's, to begin with).
+  let horizon = 0;
   let schedules = 0;
   const progress = (phase: "explore" | "shrink", failures: number, shrinkRuns: number) => s.onProgress?.({ phase, schedules, failures, shrinkRuns });
 
   for (let run = 0; run < s.runs; run++) {
-    const scheduler = schedulerFor(s, run, k, frontier);
-    const outcome = runOnce(test, scheduler, s.maxSteps, false);
+    const scheduler = schedulerFor(s, run, k, horizon, frontier);
+    const outcome = runOnce(test, scheduler, s.maxSteps, false, s.timerWindow);
     schedules++;
     if (outcome.choices.length > k) k = outcome.choices.length;
+    if (outcome.steps > horizon && !((scheduler as { spinDemotions?: number }).spinDemotions! > 0)) horizon = outcome.steps;
     if (outcome.kind !== undefined) {
       progress("explore", 1, 0);
       const failure = investigate(test, s, outcome, schedules, progress);
-      return { ok: false, schedules, exhausted: false, strategy: s.strategy, seed: s.seed, maxDecisions: k, failure };
+      return { ok: false, schedules, exhausted: false, covered: covered(s, schedules, false), strategy: s.strategy, seed: s.seed, maxDecisions: k, failure };
     }
     if (frontier !== undefined) {
       const mismatch = frontier.advance(outcome.choices, outcome.candidates);
       if (mismatch !== undefined) {
         const error = new NondeterminismError(`dfs: the test did not make the same decisions twice: ${mismatch} (state shared between runs, Math.random or Date.now?)`);
         const failure = reportFailure(test, s, { ...outcome, kind: "nondeterminism", error }, trimSchedule(outcome.choices), `dfs, schedule ${schedules}`, undefined, schedules, 0);
-        return { ok: false, schedules, exhausted: false, strategy: s.strategy, seed: s.seed, maxDecisions: k, failure };
+        return { ok: false, schedules, exhausted: false, covered: covered(s, schedules, false), strategy: s.strategy, seed: s.seed, maxDecisions: k, failure };
       }
       if (frontier.exhausted) break;
     }
     if (s.onProgress !== undefined && schedules % s.progressEvery === 0) progress("explore", 0, 0);
   }
-  return { ok: true, schedules, exhausted: frontier?.exhausted ?? false, strategy: s.strategy, seed: s.seed, maxDecisions: k };
+  const exhausted = frontier?.exhausted ?? false;
+  return { ok: true, schedules, exhausted, covered: covered(s, schedules, exhausted), strategy: s.strategy, seed: s.seed, maxDecisions: k };
 }
 
-function schedulerFor(s: Settings, run: number, k: number, frontier: DfsFrontier | undefined): RecordingScheduler {
+/** What a run of explore covered, in words (the honest scope of `exhausted`). */
+function covered(s: Settings, schedules: number, exhausted: boolean): string {
+  const what =
+    s.replay !== undefined
+      ? "one schedule, replayed"
+      : exhausted
+        ? `every interleaving of the ready tasks${s.maxDeviations === Infinity ? "" : ` with at most ${s.maxDeviations} deviation${s.maxDeviations === 1 ? "" : "s"} from FIFO`} (${schedules} schedule${schedules === 1 ? "" : "s"})`
+        : `${schedules} schedule${schedules === 1 ? "" : "s"} (${s.strategy}), not every interleaving`;
+  const timers =
+    s.timerWindow > 0
+      ? `timers due within ${s.timerWindow} ms of each other fire either on time or together in one late phase`
+      : "timers fire one deadline at a time, on time (a late event loop that fires timers due at different instants in one phase is not covered: set timerWindow)";
+  return `${what}${exhausted ? " (tasks woken together at one instant run in every order)" : ""}; ${timers}`;
+}
+
+function schedulerFor(s: Settings, run: number, k: number, horizon: number, frontier: DfsFrontier | undefined): RecordingScheduler {
   if (frontier !== undefined) return replay({ choices: frontier.prefix });
   if (run === 0) return fifo();
   const seed = runSeed(s.seed, run);
-  return s.strategy === "random" ? random(seed) : pct(seed, s.depth, { steps: k });
+  return s.strategy === "random" ? random(seed) : pct(seed, s.depth, { steps: k, horizon });
 }
 
 /** Step 3 to 5 of the workflow: reproduce, shrink, trace, report. */
@@ -184,7 +215,7 @@ function investigate(
 ): ExploreFailure {
   const how = s.strategy === "dfs" ? `dfs, schedule ${at}` : `${s.strategy}, seed ${s.seed}, schedule ${at} of ${s.runs}${at === 1 ? ": plain FIFO" : ""}`;
   const taken = trimSchedule(found.choices);
-  const again = runOnce(test, replay({ choices: taken }), s.maxSteps, false);
+  const again = runOnce(test, replay({ choices: taken }), s.maxSteps, false, s.timerWindow);
   if (again.kind === undefined || failureKey(again) !== failureKey(found) || !sameChoices(again.choices, found.choices)) {
     const what = again.kind === undefined ? "passed" : failureKey(again) !== failureKey(found) ? `failed differently (${errorText(again.error)})` : "made different decisions";
     const error = new NondeterminismError(
@@ -199,7 +230,7 @@ function investigate(
     found,
     (choices) => {
       if (s.onProgress !== undefined && ++shrinkRuns % s.progressEvery === 0) progress("shrink", 1, shrinkRuns);
-      return runOnce(test, replay({ choices }), s.maxSteps, false);
+      return runOnce(test, replay({ choices }), s.maxSteps, false, s.timerWindow);
     },
     s.maxShrinkRuns,
   );
@@ -224,7 +255,7 @@ function reportFailure(
   shrinkRuns: number,
   original: number[] = choices,
 ): ExploreFailure {
-  const traced = runOnce(test, replay({ choices }), s.maxSteps, true);
+  const traced = runOnce(test, replay({ choices }), s.maxSteps, true, s.timerWindow);
   // The traced run is the one the timeline shows, so its error is the one reported, as long as
   // it is the same failure (a nondeterminism verdict keeps the error that explains it).
   const use = outcome.kind !== "nondeterminism" && traced.kind !== undefined && failureKey(traced) === failureKey(outcome) ? traced : outcome;
@@ -249,8 +280,8 @@ function reportFailure(
 }
 
 function replayOne(test: ScheduleTest, s: Settings, schedule: Schedule): ExploreResult {
-  const outcome = runOnce(test, replay(schedule), s.maxSteps, false);
-  const base = { schedules: 1, exhausted: false, strategy: "replay" as const, seed: s.seed, maxDecisions: outcome.choices.length };
+  const outcome = runOnce(test, replay(schedule), s.maxSteps, false, s.timerWindow);
+  const base = { schedules: 1, exhausted: false, covered: covered(s, 1, false), strategy: "replay" as const, seed: s.seed, maxDecisions: outcome.choices.length };
   if (outcome.kind === undefined) return { ok: true, ...base };
   const failure = reportFailure(test, s, outcome, trimSchedule(outcome.choices), "replayed", undefined, 1, 0);
   return { ok: false, ...base, failure };
@@ -285,6 +316,7 @@ function settings(o: ExploreOptions): Settings {
     depth: whole("depth", o.depth, 1, 3),
     maxSteps: whole("maxSteps", o.maxSteps, 1, 100_000),
     maxDeviations: whole("maxDeviations", o.maxDeviations, 0, Infinity),
+    timerWindow: whole("timerWindow", o.timerWindow, 0, 0),
     shrink: o.shrink ?? true,
     maxShrinkRuns: whole("maxShrinkRuns", o.maxShrinkRuns, 0, 5000),
     replay: o.replay === undefined ? undefined : toSchedule(o.replay, "explore() replay"),

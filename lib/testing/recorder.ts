@@ -35,6 +35,11 @@ export abstract class RecordingScheduler implements Scheduler {
   readonly choices: number[] = [];
   /** How many tasks were ready at each decision point. */
   readonly candidates: number[] = [];
+  /**
+   * Steps (task polls) the run has taken so far. `explore` keeps it current; a strategy that
+   * counts in steps (pct's horizon) falls back on the decision count when nobody does.
+   */
+  stepsTaken = 0;
   /** When set to an array, every decision is also logged there with its ready tasks. */
   log: DecisionRecord[] | undefined = undefined;
 

@@ -59,6 +59,10 @@ export function explainDecisions(decisions: readonly DecisionRecord[]): string[]
     if (d.chosen === 0) continue;
     const ran = d.ready[d.chosen];
     const fifo = d.ready[0];
+    if (fifo !== undefined && fifo.id < 0) {
+      lines.push(`decision ${d.index} at t=${d.at}: ${ran?.name ?? "?"}`); // a late-loop decision (timerWindow)
+      continue;
+    }
     lines.push(`decision ${d.index} at t=${d.at}: ran ${who(ran)} instead of ${who(fifo)} (ready: ${d.ready.map(who).join(", ")})`);
   }
   return lines;

@@ -3,10 +3,12 @@
 // run can go wrong becomes a failure of a named kind — a thrown error, a deadlock, the step
 // limit, or nondeterminism — nothing is dropped and nothing uncontrolled is accepted.
 
+import type { VirtualClock } from "../clock";
 import { DeadlockError } from "../errors";
 import type { TraceEvent } from "../events";
 import { describeValue } from "../poll";
 import { Runtime } from "../runtime";
+import type { TaskInfo } from "../task";
 import { NondeterminismError, StepLimitError, type BusyTask } from "./errors";
 import type { DecisionRecord, RecordingScheduler } from "./recorder";
 
@@ -39,8 +41,20 @@ export interface RunOutcome {
 /** How many extra steps are sampled after the step limit, to say who keeps running. */
 const LIVELOCK_SAMPLE = 64;
 
-/** Run `test` once under `scheduler`. With `traced`, the trace and every decision are kept. */
-export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSteps: number, traced: boolean): RunOutcome {
+/**
+ * The two candidates of a late-loop decision point: index 0 fires the next timer on time (what
+ * an idle loop does), index 1 is late and fires every timer due within the window in one phase,
+ * before any task they wake runs. Their ids are negative, so no task is mistaken for them.
+ */
+export const ON_TIME: TaskInfo = { id: -1, name: "event loop on time" };
+export const LATE: TaskInfo = { id: -2, name: "event loop late" };
+
+/**
+ * Run `test` once under `scheduler`. With `traced`, the trace and every decision are kept.
+ * `timerWindow` > 0 makes "is the loop late?" a decision wherever timers are due within that
+ * many ms of the next one.
+ */
+export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSteps: number, traced: boolean, timerWindow = 0): RunOutcome {
   const taskErrors: unknown[] = [];
   if (traced) scheduler.log = [];
   const rt = new Runtime({
@@ -72,6 +86,8 @@ export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSt
   }
 
   for (;;) {
+    scheduler.stepsTaken = steps;
+    if (timerWindow > 0) lateLoop(rt, scheduler, timerWindow);
     if (rt.step() === undefined) break;
     if (++steps > maxSteps) {
       steps--;
@@ -122,6 +138,22 @@ export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSt
     }
   }
   return verdict(undefined, undefined);
+}
+
+/**
+ * Idle, with timers armed: if others are due within `window` ms of the next, a real loop that
+ * wakes late fires them all in one phase. Ask the scheduler; when it says late, move the clock
+ * to the last of them, and the next step fires them together in deadline order.
+ */
+function lateLoop(rt: Runtime, scheduler: RecordingScheduler, window: number): void {
+  const d = rt.driver;
+  if (d.queue.length > 0) return;
+  const next = d.timers.nextDeadline();
+  if (next === undefined || next <= d.clock.now()) return;
+  const latest = d.timers.latestDueIn(next, next + window);
+  if (latest === undefined) return;
+  const late = { id: LATE.id, name: `${LATE.name}: timers due t=${next}…${latest} fire in one phase` };
+  if (scheduler.chooseTask([ON_TIME, late], next) === 1) (d.clock as VirtualClock).advanceTo(latest);
 }
 
 /** Step a little further and say which tasks keep running, for the step-limit report. */
