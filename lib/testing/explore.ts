@@ -14,9 +14,10 @@
 
 import { describeValue } from "../poll";
 import type { DeadlockError } from "../errors";
-import { DfsFrontier } from "./dfs";
+import { DfsSearch, type Systematic } from "./dfs";
 import { NondeterminismError } from "./errors";
 import { pct } from "./pct";
+import { PreemptionBounding, PreemptionReplay, decodePreemptions, encodePreemptions, isPreemptionToken } from "./preemption";
 import { runSeed } from "./prng";
 import type { RecordingScheduler } from "./recorder";
 import { errorText, explainDecisions, formatReport } from "./report";
@@ -27,11 +28,15 @@ import { shrinkFailure } from "./shrink";
 import { renderTimeline } from "./timeline";
 
 /** How schedules are chosen. @public */
-export type Strategy = "random" | "pct" | "dfs";
+export type Strategy = "random" | "pct" | "dfs" | "pb";
 
 /** Options of {@link explore} and {@link check}. @public */
 export interface ExploreOptions {
-  /** `"pct"` (default), `"random"` (a uniform pick at every decision), or `"dfs"` (every schedule, in order). */
+  /**
+   * `"pct"` (default), `"random"` (a uniform pick at every decision), `"dfs"` (every schedule, in
+   * order), or `"pb"` (iterative preemption bounding: every schedule with 0 preemptions, then 1,
+   * 2, … up to `maxPreemptions`, from the non-preemptive baseline).
+   */
   strategy?: Strategy;
   /** Schedules to try, at most (default 1000; for dfs 10000). The first is always FIFO. */
   runs?: number;
@@ -41,8 +46,10 @@ export interface ExploreOptions {
   depth?: number;
   /** Steps (task polls) one schedule may take before it counts as a livelock (default 100000). */
   maxSteps?: number;
-  /** dfs only: skip schedules with more deviations from FIFO than this (a preemption bound). */
+  /** dfs only: skip schedules with more deviations from FIFO than this. */
   maxDeviations?: number;
+  /** pb only: the last preemption bound searched (default 2; CHESS found most bugs within 2). */
+  maxPreemptions?: number;
   /**
    * Model a late event loop (default 0: off). With `timerWindow: w`, wherever timers are due
    * within `w` ms of the next one, firing them together in one phase (before any task they wake
@@ -53,7 +60,7 @@ export interface ExploreOptions {
   shrink?: boolean;
   /** Runs the shrinker may spend (default 5000). */
   maxShrinkRuns?: number;
-  /** Run exactly this schedule (or token) instead of exploring: the way to replay a report. */
+  /** Run exactly this schedule or token (`w1:…`, or a preemption-relative `p1:…`) instead of exploring: the way to replay a report. */
   replay?: string | Schedule;
   /** Called every `progressEvery` schedules (default 100), and when a failure is found. */
   onProgress?: (progress: ExploreProgress) => void;
@@ -80,6 +87,13 @@ export interface ExploreFailure {
   readonly token: string;
   /** The shrunk schedule. */
   readonly schedule: Schedule;
+  /**
+   * The same run in the other measure: how many preemptions it makes (running another task
+   * while the last one is still ready, as CHESS counts them), and its `p1:` token, relative to
+   * the non-preemptive baseline. `check(test, { replay: preemptionToken })` replays it too.
+   */
+  readonly preemptions: number;
+  readonly preemptionToken: string;
   /** Steps (task polls) the shrunk schedule took. */
   readonly steps: number;
   /** The shrunk run as a swim-lane chart. */
@@ -89,7 +103,7 @@ export interface ExploreFailure {
   /** The deadlock, when tasks were left parked with nothing to wake them. */
   readonly deadlock: DeadlockError | undefined;
   /** The schedule as first found, before shrinking, and its number among those explored (1-based). */
-  readonly found: { readonly schedule: Schedule; readonly token: string; readonly at: number };
+  readonly found: { readonly schedule: Schedule; readonly token: string; readonly at: number; readonly preemptions: number };
   /** Runs spent shrinking. */
   readonly shrinkRuns: number;
   /** The whole report as text: what `check` throws. */
@@ -122,10 +136,11 @@ interface Settings {
   depth: number;
   maxSteps: number;
   maxDeviations: number;
+  maxPreemptions: number;
   timerWindow: number;
   shrink: boolean;
   maxShrinkRuns: number;
-  replay: Schedule | undefined;
+  replay: { schedule: Schedule; preemptive: boolean } | undefined;
   onProgress: ((p: ExploreProgress) => void) | undefined;
   progressEvery: number;
 }
@@ -150,7 +165,7 @@ export function explore(test: ScheduleTest, options: ExploreOptions = {}): Explo
   const s = settings(options);
   if (s.replay !== undefined) return replayOne(test, s, s.replay);
 
-  const frontier = s.strategy === "dfs" ? new DfsFrontier(s.maxDeviations) : undefined;
+  const systematic = systematicFor(s);
   let k = 1;
   // pct's horizon: the longest run seen that no spin demotion touched (FIFO's, to begin with).
   let horizon = 0;
@@ -158,7 +173,7 @@ export function explore(test: ScheduleTest, options: ExploreOptions = {}): Explo
   const progress = (phase: "explore" | "shrink", failures: number, shrinkRuns: number) => s.onProgress?.({ phase, schedules, failures, shrinkRuns });
 
   for (let run = 0; run < s.runs; run++) {
-    const scheduler = schedulerFor(s, run, k, horizon, frontier);
+    const scheduler = systematic !== undefined ? systematic.scheduler() : schedulerFor(s, run, k, horizon);
     const outcome = runOnce(test, scheduler, s.maxSteps, false, s.timerWindow);
     schedules++;
     if (outcome.choices.length > k) k = outcome.choices.length;
@@ -168,18 +183,18 @@ export function explore(test: ScheduleTest, options: ExploreOptions = {}): Explo
       const failure = investigate(test, s, outcome, schedules, progress);
       return { ok: false, schedules, exhausted: false, covered: covered(s, schedules, false), strategy: s.strategy, seed: s.seed, maxDecisions: k, failure };
     }
-    if (frontier !== undefined) {
-      const mismatch = frontier.advance(outcome.choices, outcome.candidates);
+    if (systematic !== undefined) {
+      const mismatch = systematic.advance(outcome);
       if (mismatch !== undefined) {
-        const error = new NondeterminismError(`dfs: the test did not make the same decisions twice: ${mismatch} (state shared between runs, Math.random or Date.now?)`);
-        const failure = reportFailure(test, s, { ...outcome, kind: "nondeterminism", error }, trimSchedule(outcome.choices), `dfs, schedule ${schedules}`, undefined, schedules, 0);
+        const error = new NondeterminismError(`${s.strategy}: the test did not make the same decisions twice: ${mismatch} (state shared between runs, Math.random or Date.now?)`);
+        const failure = reportFailure(test, s, { ...outcome, kind: "nondeterminism", error }, trimSchedule(outcome.choices), `${s.strategy}, schedule ${schedules}`, undefined, schedules, 0);
         return { ok: false, schedules, exhausted: false, covered: covered(s, schedules, false), strategy: s.strategy, seed: s.seed, maxDecisions: k, failure };
       }
-      if (frontier.exhausted) break;
+      if (systematic.exhausted) break;
     }
     if (s.onProgress !== undefined && schedules % s.progressEvery === 0) progress("explore", 0, 0);
   }
-  const exhausted = frontier?.exhausted ?? false;
+  const exhausted = systematic?.exhausted ?? false;
   return { ok: true, schedules, exhausted, covered: covered(s, schedules, exhausted), strategy: s.strategy, seed: s.seed, maxDecisions: k };
 }
 
@@ -188,7 +203,9 @@ function covered(s: Settings, schedules: number, exhausted: boolean): string {
   const what =
     s.replay !== undefined
       ? "one schedule, replayed"
-      : exhausted
+      : exhausted && s.strategy === "pb"
+        ? `every schedule with at most ${s.maxPreemptions} preemption${s.maxPreemptions === 1 ? "" : "s"} (running another task while the last one is still ready; switches when it parks or finishes are free) (${schedules} schedules)`
+        : exhausted
         ? `every interleaving of the ready tasks${s.maxDeviations === Infinity ? "" : ` with at most ${s.maxDeviations} deviation${s.maxDeviations === 1 ? "" : "s"} from FIFO`} (${schedules} schedule${schedules === 1 ? "" : "s"})`
         : `${schedules} schedule${schedules === 1 ? "" : "s"} (${s.strategy}), not every interleaving`;
   const timers =
@@ -198,8 +215,13 @@ function covered(s: Settings, schedules: number, exhausted: boolean): string {
   return `${what}${exhausted ? " (tasks woken together at one instant run in every order)" : ""}; ${timers}`;
 }
 
-function schedulerFor(s: Settings, run: number, k: number, horizon: number, frontier: DfsFrontier | undefined): RecordingScheduler {
-  if (frontier !== undefined) return replay({ choices: frontier.prefix });
+function systematicFor(s: Settings): Systematic | undefined {
+  if (s.strategy === "dfs") return new DfsSearch(s.maxDeviations);
+  if (s.strategy === "pb") return new PreemptionBounding(s.maxPreemptions);
+  return undefined;
+}
+
+function schedulerFor(s: Settings, run: number, k: number, horizon: number): RecordingScheduler {
   if (run === 0) return fifo();
   const seed = runSeed(s.seed, run);
   return s.strategy === "random" ? random(seed) : pct(seed, s.depth, { steps: k, horizon });
@@ -240,7 +262,7 @@ function investigate(
   const note =
     (from === to ? `${to} deviation${to === 1 ? "" : "s"}, shrunk in ${runs}` : `shrunk from ${from} to ${to} deviation${to === 1 ? "" : "s"} in ${runs}`) +
     (shrunk.minimal ? `; minimal: no smaller schedule fails this way` : `; a local minimum (the shrink budget ran out before the search could prove it minimal)`);
-  return reportFailure(test, s, shrunk.outcome, shrunk.choices, how, note, at, 1 + shrunk.attempts, taken);
+  return reportFailure(test, s, shrunk.outcome, shrunk.choices, how, note, at, 1 + shrunk.attempts, taken, found.preemptions);
 }
 
 /** Step 5: run `choices` traced and build the failure and its report. */
@@ -254,6 +276,7 @@ function reportFailure(
   at: number,
   shrinkRuns: number,
   original: number[] = choices,
+  foundPreemptions: number = outcome.preemptions,
 ): ExploreFailure {
   const traced = runOnce(test, replay({ choices }), s.maxSteps, true, s.timerWindow);
   // The traced run is the one the timeline shows, so its error is the one reported, as long as
@@ -263,24 +286,41 @@ function reportFailure(
   const token = encodeSchedule({ choices });
   const timeline = renderTimeline(traced.trace ?? []);
   const decisions = traced.decisions ?? [];
-  const report = formatReport({ kind, error: use.error, deadlock: use.deadlock, token, choices, steps: traced.steps, decisions, timeline, found: how, shrunk });
+  const preemptionToken = encodePreemptions({ choices: trimSchedule(traced.pchoices) });
+  const report = formatReport({
+    kind,
+    error: use.error,
+    deadlock: use.deadlock,
+    token,
+    choices,
+    steps: traced.steps,
+    decisions,
+    timeline,
+    found: how,
+    shrunk,
+    preemptions: traced.preemptions,
+    preemptionToken,
+  });
   return {
     error: use.error,
     kind,
     token,
     schedule: { choices },
+    preemptions: traced.preemptions,
+    preemptionToken,
     steps: traced.steps,
     timeline,
     deviations: explainDecisions(decisions),
     deadlock: use.deadlock,
-    found: { schedule: { choices: original }, token: encodeSchedule({ choices: original }), at },
+    found: { schedule: { choices: original }, token: encodeSchedule({ choices: original }), at, preemptions: foundPreemptions },
     shrinkRuns,
     report,
   };
 }
 
-function replayOne(test: ScheduleTest, s: Settings, schedule: Schedule): ExploreResult {
-  const outcome = runOnce(test, replay(schedule), s.maxSteps, false, s.timerWindow);
+function replayOne(test: ScheduleTest, s: Settings, wanted: { schedule: Schedule; preemptive: boolean }): ExploreResult {
+  const scheduler = wanted.preemptive ? new PreemptionReplay(wanted.schedule) : replay(wanted.schedule);
+  const outcome = runOnce(test, scheduler, s.maxSteps, false, s.timerWindow);
   const base = { schedules: 1, exhausted: false, covered: covered(s, 1, false), strategy: "replay" as const, seed: s.seed, maxDecisions: outcome.choices.length };
   if (outcome.kind === undefined) return { ok: true, ...base };
   const failure = reportFailure(test, s, outcome, trimSchedule(outcome.choices), "replayed", undefined, 1, 0);
@@ -296,8 +336,8 @@ function sameChoices(a: readonly number[], b: readonly number[]): boolean {
 function settings(o: ExploreOptions): Settings {
   if (o === null || typeof o !== "object") throw new TypeError(`explore() options must be an object, not ${describeValue(o)}`);
   const strategy = o.strategy ?? "pct";
-  if (strategy !== "random" && strategy !== "pct" && strategy !== "dfs") {
-    throw new RangeError(`explore() strategy must be "random", "pct" or "dfs", not ${describeValue(strategy)}`);
+  if (strategy !== "random" && strategy !== "pct" && strategy !== "dfs" && strategy !== "pb") {
+    throw new RangeError(`explore() strategy must be "random", "pct", "dfs" or "pb", not ${describeValue(strategy)}`);
   }
   const whole = (name: string, v: unknown, min: number, fallback: number): number => {
     if (v === undefined) return fallback;
@@ -311,15 +351,21 @@ function settings(o: ExploreOptions): Settings {
   if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new TypeError(`explore() onProgress must be a function, not ${describeValue(o.onProgress)}`);
   return {
     strategy,
-    runs: whole("runs", o.runs, 1, strategy === "dfs" ? 10_000 : 1000),
+    runs: whole("runs", o.runs, 1, strategy === "dfs" || strategy === "pb" ? 10_000 : 1000),
     seed,
     depth: whole("depth", o.depth, 1, 3),
     maxSteps: whole("maxSteps", o.maxSteps, 1, 100_000),
     maxDeviations: whole("maxDeviations", o.maxDeviations, 0, Infinity),
+    maxPreemptions: whole("maxPreemptions", o.maxPreemptions, 0, 2),
     timerWindow: whole("timerWindow", o.timerWindow, 0, 0),
     shrink: o.shrink ?? true,
     maxShrinkRuns: whole("maxShrinkRuns", o.maxShrinkRuns, 0, 5000),
-    replay: o.replay === undefined ? undefined : toSchedule(o.replay, "explore() replay"),
+    replay:
+      o.replay === undefined
+        ? undefined
+        : isPreemptionToken(o.replay)
+          ? { schedule: decodePreemptions(o.replay), preemptive: true }
+          : { schedule: toSchedule(o.replay, "explore() replay"), preemptive: false },
     onProgress: o.onProgress,
     progressEvery: whole("progressEvery", o.progressEvery, 1, 100),
   };

@@ -21,6 +21,9 @@ export interface ReportParts {
   readonly found: string;
   /** How it was shrunk, or undefined when it was not. */
   readonly shrunk: string | undefined;
+  /** The same run measured in preemptions, and its `p1:` token. */
+  readonly preemptions: number;
+  readonly preemptionToken: string;
 }
 
 const HEADLINE: Record<FailureKind, string> = {
@@ -46,6 +49,9 @@ export function formatReport(p: ReportParts): string {
   const n = deviations(p.choices);
   out.push(`  schedule: ${showSchedule(p.choices)}: ${n === 0 ? "plain FIFO" : `${n} deviation${n === 1 ? "" : "s"} from FIFO`}, ${p.steps} step${p.steps === 1 ? "" : "s"}`);
   for (const line of explainDecisions(p.decisions)) out.push(`    ${line}`);
+  out.push(
+    `  preemptions: ${p.preemptions} (runs of another task while the last one was still ready)  ·  from the non-preemptive baseline: replay(${JSON.stringify(p.preemptionToken)})`,
+  );
   out.push("");
   out.push("  timeline:");
   out.push(indent(p.timeline, 4));
@@ -63,7 +69,8 @@ export function explainDecisions(decisions: readonly DecisionRecord[]): string[]
       lines.push(`decision ${d.index} at t=${d.at}: ${ran?.name ?? "?"}`); // a late-loop decision (timerWindow)
       continue;
     }
-    lines.push(`decision ${d.index} at t=${d.at}: ran ${who(ran)} instead of ${who(fifo)} (ready: ${d.ready.map(who).join(", ")})`);
+    const preempts = d.running >= 0 && d.running !== d.chosen ? `, preempting ${who(d.ready[d.running])}` : "";
+    lines.push(`decision ${d.index} at t=${d.at}: ran ${who(ran)} instead of ${who(fifo)}${preempts} (ready: ${d.ready.map(who).join(", ")})`);
   }
   return lines;
 }

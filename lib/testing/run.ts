@@ -32,6 +32,10 @@ export interface RunOutcome {
   /** The choice taken at each decision point, and how many tasks were ready there. */
   readonly choices: readonly number[];
   readonly candidates: readonly number[];
+  /** The same choices relative to the non-preemptive baseline, which decisions could preempt, and how many did. */
+  readonly pchoices: readonly number[];
+  readonly costly: readonly boolean[];
+  readonly preemptions: number;
   /** Steps (task polls) the run took. */
   readonly steps: number;
   readonly trace: readonly TraceEvent[] | undefined;
@@ -70,6 +74,9 @@ export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSt
     deadlock,
     choices: scheduler.choices,
     candidates: scheduler.candidates,
+    pchoices: scheduler.pchoices,
+    costly: scheduler.costly,
+    preemptions: scheduler.preemptions,
     steps,
     trace: traced ? rt.trace : undefined,
     decisions: scheduler.log,
@@ -88,7 +95,10 @@ export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSt
   for (;;) {
     scheduler.stepsTaken = steps;
     if (timerWindow > 0) lateLoop(rt, scheduler, timerWindow);
-    if (rt.step() === undefined) break;
+    const e = rt.step();
+    if (e === undefined) break;
+    scheduler.lastRan = e.task;
+    scheduler.lastStillReady = e.kind === "pending";
     if (++steps > maxSteps) {
       steps--;
       return verdict("maxSteps", new StepLimitError(maxSteps, sampleBusy(rt)));
