@@ -2,6 +2,7 @@
 // A recv takes a message only in its own poll, straight from the buffer; until then a message
 // merely reserved for it stays in the buffer, so a cancelled recv takes nothing.
 
+import { touch } from "../footprint";
 import { READY_VOID } from "../futures";
 import type { Future, Operation } from "../poll";
 import { Op, Poll } from "../poll";
@@ -27,6 +28,7 @@ class RecvOp<T> extends Op<T | undefined> implements Waiter {
 
   poll(cx: Context): Poll<T | undefined> {
     const core = this.core;
+    touch(core); // partial-order reduction: this operation uses the channel
     const state = this.state;
     if (state === GRANTED) {
       core.reserved--;
@@ -56,6 +58,7 @@ class RecvOp<T> extends Op<T | undefined> implements Waiter {
   }
 
   drop(): void {
+    touch(this.core);
     if (this.state === QUEUED) {
       this.core.receivers.remove(this);
       this.state = IDLE;
@@ -104,6 +107,7 @@ export class Receiver<T> {
 
   /** Messages in the buffer now. */
   get length(): number {
+    touch(this.core);
     return this.core.buffer.length;
   }
 

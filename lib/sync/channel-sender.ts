@@ -2,6 +2,7 @@
 // A send either pushes its message into the buffer or leaves no trace: it holds the message
 // until it is polled with room (or a granted slot), so a cancelled send sends nothing.
 
+import { touch } from "../footprint";
 import { ChannelClosedError } from "../errors";
 import { READY_VOID } from "../futures";
 import { Op, Poll } from "../poll";
@@ -28,6 +29,7 @@ class SendOp<T> extends Op<void> implements SendWaiter {
 
   poll(cx: Context): Poll<void> {
     const core = this.core;
+    touch(core); // partial-order reduction: this operation uses the channel
     const state = this.state;
     if (state === IDLE) {
       if (this.sender.closed) throw this.closedError();
@@ -53,6 +55,7 @@ class SendOp<T> extends Op<void> implements SendWaiter {
   }
 
   drop(): void {
+    touch(this.core);
     if (this.state === QUEUED) {
       this.core.senders.remove(this);
       this.state = IDLE;
@@ -126,6 +129,7 @@ export class Sender<T> {
 
   /** True when sending would throw: this handle was closed, or the receiver closed. */
   get closed(): boolean {
+    touch(this.core);
     return this.handleClosed || this.core.receiverClosed;
   }
 
@@ -166,6 +170,7 @@ export class Sender<T> {
    */
   clone(): Sender<T> {
     if (this.handleClosed) throw new ChannelClosedError(`clone of a closed sender of ${this.core.label}`);
+    touch(this.core);
     this.core.openSenders++;
     return new Sender(this.core);
   }

@@ -4,8 +4,8 @@
 // deviation bound) is run exactly once, and `exhausted` is true only when all of them were.
 // The same frontier enumerates preemption-relative choices (costly decisions count, others are free).
 
+import type { Footprint } from "../footprint";
 import type { RecordingScheduler } from "./recorder";
-import { replay } from "./schedulers";
 
 /** The DFS frontier: which schedule to run next. */
 export class DfsFrontier {
@@ -56,6 +56,17 @@ export interface RunChoices {
   readonly candidates: readonly number[];
   readonly pchoices: readonly number[];
   readonly costly: readonly boolean[];
+  /** With footprints collected: every step, and the ready task ids at every decision point. */
+  readonly transitions: readonly Transition[] | undefined;
+  readonly readyIds: readonly (readonly number[])[] | undefined;
+}
+
+/** One step of a run, for partial-order reduction. */
+export interface Transition {
+  readonly task: number;
+  readonly footprint: Footprint;
+  /** The decision point this step was chosen at, or -1 when it was the only ready task. */
+  readonly decision: number;
 }
 
 /** A strategy that enumerates schedules: the next one to run, and what a run teaches it. */
@@ -65,21 +76,6 @@ export interface Systematic {
   /** Take a run of that scheduler; a description of the mismatch when it did not follow its prefix. */
   advance(run: RunChoices): string | undefined;
   readonly exhausted: boolean;
-}
-
-/** Plain dfs over FIFO-relative choices, bounded by deviations from FIFO. */
-export class DfsSearch implements Systematic {
-  private readonly frontier: DfsFrontier;
-  constructor(maxDeviations: number) {
-    this.frontier = new DfsFrontier(maxDeviations);
-  }
-  scheduler(): RecordingScheduler {
-    return replay({ choices: this.frontier.prefix });
-  }
-  advance(run: RunChoices): string | undefined {
-    return this.frontier.advance(run.choices, run.candidates);
-  }
-  get exhausted(): boolean {
-    return this.frontier.exhausted;
-  }
+  /** True when runs must collect footprints (transitions) for it. */
+  readonly collects: boolean;
 }

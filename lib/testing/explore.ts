@@ -14,7 +14,8 @@
 
 import { describeValue } from "../poll";
 import type { DeadlockError } from "../errors";
-import { DfsSearch, type Systematic } from "./dfs";
+import type { Systematic } from "./dfs";
+import { DfsSearch, DporSearch } from "./search";
 import { NondeterminismError } from "./errors";
 import { pct } from "./pct";
 import { PreemptionBounding, PreemptionReplay, decodePreemptions, encodePreemptions, isPreemptionToken } from "./preemption";
@@ -48,6 +49,12 @@ export interface ExploreOptions {
   maxSteps?: number;
   /** dfs only: skip schedules with more deviations from FIFO than this. */
   maxDeviations?: number;
+  /**
+   * dfs only: `"dpor"` (dynamic partial-order reduction: one schedule per class of schedules that
+   * differ only in the order of steps touching nothing in common; see `step()`), or `"none"`
+   * (every schedule). Default `"dpor"`, or `"none"` with `maxDeviations`.
+   */
+  reduction?: "dpor" | "none";
   /** pb only: the last preemption bound searched (default 2; CHESS found most bugs within 2). */
   maxPreemptions?: number;
   /**
@@ -137,6 +144,7 @@ interface Settings {
   maxSteps: number;
   maxDeviations: number;
   maxPreemptions: number;
+  reduction: "dpor" | "none";
   timerWindow: number;
   shrink: boolean;
   maxShrinkRuns: number;
@@ -174,7 +182,7 @@ export function explore(test: ScheduleTest, options: ExploreOptions = {}): Explo
 
   for (let run = 0; run < s.runs; run++) {
     const scheduler = systematic !== undefined ? systematic.scheduler() : schedulerFor(s, run, k, horizon);
-    const outcome = runOnce(test, scheduler, s.maxSteps, false, s.timerWindow);
+    const outcome = runOnce(test, scheduler, s.maxSteps, false, s.timerWindow, systematic?.collects ?? false);
     schedules++;
     if (outcome.choices.length > k) k = outcome.choices.length;
     if (outcome.steps > horizon && !((scheduler as { spinDemotions?: number }).spinDemotions! > 0)) horizon = outcome.steps;
@@ -206,7 +214,7 @@ function covered(s: Settings, schedules: number, exhausted: boolean): string {
       : exhausted && s.strategy === "pb"
         ? `every schedule with at most ${s.maxPreemptions} preemption${s.maxPreemptions === 1 ? "" : "s"} (running another task while the last one is still ready; switches when it parks or finishes are free) (${schedules} schedules)`
         : exhausted
-        ? `every interleaving of the ready tasks${s.maxDeviations === Infinity ? "" : ` with at most ${s.maxDeviations} deviation${s.maxDeviations === 1 ? "" : "s"} from FIFO`} (${schedules} schedule${schedules === 1 ? "" : "s"})`
+        ? `every interleaving of the ready tasks${s.strategy === "dfs" && s.reduction === "dpor" ? ", up to reordering steps that touch nothing in common (partial-order reduction)" : ""}${s.maxDeviations === Infinity ? "" : ` with at most ${s.maxDeviations} deviation${s.maxDeviations === 1 ? "" : "s"} from FIFO`} (${schedules} schedule${schedules === 1 ? "" : "s"})`
         : `${schedules} schedule${schedules === 1 ? "" : "s"} (${s.strategy}), not every interleaving`;
   const timers =
     s.timerWindow > 0
@@ -216,7 +224,7 @@ function covered(s: Settings, schedules: number, exhausted: boolean): string {
 }
 
 function systematicFor(s: Settings): Systematic | undefined {
-  if (s.strategy === "dfs") return new DfsSearch(s.maxDeviations);
+  if (s.strategy === "dfs") return s.reduction === "dpor" ? new DporSearch() : new DfsSearch(s.maxDeviations);
   if (s.strategy === "pb") return new PreemptionBounding(s.maxPreemptions);
   return undefined;
 }
@@ -333,6 +341,15 @@ function sameChoices(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+function reductionOf(o: ExploreOptions): "dpor" | "none" {
+  const r = o.reduction ?? (o.maxDeviations === undefined ? "dpor" : "none");
+  if (r !== "dpor" && r !== "none") throw new RangeError(`explore() reduction must be "dpor" or "none", not ${describeValue(r)}`);
+  if (r === "dpor" && o.maxDeviations !== undefined) {
+    throw new RangeError(`explore() cannot combine reduction "dpor" with maxDeviations: a deviation bound is not preserved by the reduction; use reduction: "none"`);
+  }
+  return r;
+}
+
 function settings(o: ExploreOptions): Settings {
   if (o === null || typeof o !== "object") throw new TypeError(`explore() options must be an object, not ${describeValue(o)}`);
   const strategy = o.strategy ?? "pct";
@@ -357,6 +374,7 @@ function settings(o: ExploreOptions): Settings {
     maxSteps: whole("maxSteps", o.maxSteps, 1, 100_000),
     maxDeviations: whole("maxDeviations", o.maxDeviations, 0, Infinity),
     maxPreemptions: whole("maxPreemptions", o.maxPreemptions, 0, 2),
+    reduction: reductionOf(o),
     timerWindow: whole("timerWindow", o.timerWindow, 0, 0),
     shrink: o.shrink ?? true,
     maxShrinkRuns: whole("maxShrinkRuns", o.maxShrinkRuns, 0, 5000),

@@ -84,6 +84,7 @@ export class PreemptionBounding implements Systematic {
   bound = 0;
   private frontier = new DfsFrontier(0);
   exhausted = false;
+  readonly collects = false;
   constructor(private readonly maxPreemptions: number) {}
   scheduler(): RecordingScheduler {
     return new PreemptionReplay({ choices: this.frontier.prefix });

@@ -61,6 +61,9 @@ export abstract class RecordingScheduler implements Scheduler {
   readonly costly: boolean[] = [];
   /** Decisions that ran another task while the last one was still ready (CHESS's preemptions). */
   preemptions = 0;
+  /** With `keepReadyIds`: the ready task ids at each decision point (what partial-order reduction reads). */
+  readonly readyIds: number[][] = [];
+  keepReadyIds = false;
 
   chooseTask(ready: readonly TaskInfo[], now: number): number {
     const n = ready.length;
@@ -69,6 +72,11 @@ export abstract class RecordingScheduler implements Scheduler {
     const k = clampChoice(this.pick(ready, now, index), n);
     this.choices.push(k);
     this.candidates.push(n);
+    if (this.keepReadyIds) {
+      const ids: number[] = new Array(n);
+      for (let i = 0; i < n; i++) ids[i] = ready[i].id;
+      this.readyIds.push(ids);
+    }
     this.costly.push(running >= 0);
     this.pchoices.push(running < 0 ? k : k === running ? 0 : k < running ? k + 1 : k);
     if (running >= 0 && k !== running) this.preemptions++;

@@ -11,6 +11,8 @@ import { Runtime } from "../runtime";
 import type { TaskInfo } from "../task";
 import { NondeterminismError, StepLimitError, type BusyTask } from "./errors";
 import type { DecisionRecord, RecordingScheduler } from "./recorder";
+import type { Transition } from "./dfs";
+import { endStep, startCollecting, stopCollecting } from "../footprint";
 
 /**
  * A test: spawn the tasks to explore on `rt` (create the state they share here too, so every
@@ -36,6 +38,9 @@ export interface RunOutcome {
   readonly pchoices: readonly number[];
   readonly costly: readonly boolean[];
   readonly preemptions: number;
+  /** With `collect`: each step's task and footprint, and the ready task ids at each decision. */
+  readonly transitions: readonly Transition[] | undefined;
+  readonly readyIds: readonly (readonly number[])[] | undefined;
   /** Steps (task polls) the run took. */
   readonly steps: number;
   readonly trace: readonly TraceEvent[] | undefined;
@@ -58,7 +63,23 @@ export const LATE: TaskInfo = { id: -2, name: "event loop late" };
  * `timerWindow` > 0 makes "is the loop late?" a decision wherever timers are due within that
  * many ms of the next one.
  */
-export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSteps: number, traced: boolean, timerWindow = 0): RunOutcome {
+export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSteps: number, traced: boolean, timerWindow = 0, collect = false): RunOutcome {
+  if (!collect) return runSteps(test, scheduler, maxSteps, traced, timerWindow, undefined);
+  startCollecting();
+  scheduler.keepReadyIds = true;
+  try {
+    return runSteps(test, scheduler, maxSteps, traced, timerWindow, { transitions: [], readyIds: [] });
+  } finally {
+    stopCollecting();
+  }
+}
+
+interface Collected {
+  transitions: Transition[];
+  readyIds: number[][];
+}
+
+function runSteps(test: ScheduleTest, scheduler: RecordingScheduler, maxSteps: number, traced: boolean, timerWindow: number, collected: Collected | undefined): RunOutcome {
   const taskErrors: unknown[] = [];
   if (traced) scheduler.log = [];
   const rt = new Runtime({
@@ -77,6 +98,8 @@ export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSt
     pchoices: scheduler.pchoices,
     costly: scheduler.costly,
     preemptions: scheduler.preemptions,
+    transitions: collected?.transitions,
+    readyIds: collected?.readyIds,
     steps,
     trace: traced ? rt.trace : undefined,
     decisions: scheduler.log,
@@ -95,10 +118,12 @@ export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSt
   for (;;) {
     scheduler.stepsTaken = steps;
     if (timerWindow > 0) lateLoop(rt, scheduler, timerWindow);
+    const decisions = scheduler.choices.length;
     const e = rt.step();
     if (e === undefined) break;
     scheduler.lastRan = e.task;
     scheduler.lastStillReady = e.kind === "pending";
+    if (collected !== undefined) collect(collected, scheduler, decisions, e.task);
     if (++steps > maxSteps) {
       steps--;
       return verdict("maxSteps", new StepLimitError(maxSteps, sampleBusy(rt)));
@@ -164,6 +189,15 @@ function lateLoop(rt: Runtime, scheduler: RecordingScheduler, window: number): v
   if (latest === undefined) return;
   const late = { id: LATE.id, name: `${LATE.name}: timers due t=${next}…${latest} fire in one phase` };
   if (scheduler.chooseTask([ON_TIME, late], next) === 1) (d.clock as VirtualClock).advanceTo(latest);
+}
+
+/** Record the step `task` just took, and the decision point it was chosen at (if any). */
+function collect(into: Collected, scheduler: RecordingScheduler, before: number, task: number): void {
+  const ids = scheduler.readyIds;
+  // Decisions made since `before`: a late-loop one (before the step) and the step's own.
+  for (let d = into.readyIds.length; d < ids.length; d++) into.readyIds.push(ids[d]);
+  const chosenHere = scheduler.choices.length > before ? ids.length - 1 : -1;
+  into.transitions.push({ task, footprint: endStep(task), decision: chosenHere });
 }
 
 /** Step a little further and say which tasks keep running, for the step-limit report. */
