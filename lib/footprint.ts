@@ -15,6 +15,8 @@ let touched: Set<unknown> | undefined = undefined;
 const regions = new Map<number, readonly unknown[]>();
 /** Declarations made during the current step: they take effect from the task's next step. */
 const declared = new Map<number, readonly unknown[] | undefined>();
+/** Tasks that have taken a step: a task's first step() also covers the code before it. */
+const started = new Set<number>();
 
 /** A sync primitive reports the resource one of its operations used. */
 export function touch(resource: unknown): void {
@@ -36,6 +38,7 @@ export function startCollecting(): void {
   touched = new Set();
   regions.clear();
   declared.clear();
+  started.clear();
 }
 
 /** Stop collecting (production cost back to one check per report). */
@@ -43,16 +46,21 @@ export function stopCollecting(): void {
   touched = undefined;
   regions.clear();
   declared.clear();
+  started.clear();
 }
 
 /**
- * The footprint of the step `task` just took: what its region declared when the step began,
- * plus what sync primitives reported; then the step's own declarations take effect.
+ * The footprint of the step `task` just took: what its region declared when the step began
+ * (for its first step, what that step declares), plus what sync primitives reported; then the
+ * step's own declarations take effect.
  */
 export function endStep(task: number): Footprint {
   const now = touched as Set<unknown>;
   touched = new Set();
-  const region = regions.get(task);
+  // The code before a task's first step() belongs to that step's region: a task that opens with
+  // `yield* step(…, r)` has touched only r (and what sync primitives reported) on its way there.
+  const region = regions.get(task) ?? (started.has(task) ? undefined : declared.get(task));
+  started.add(task);
   let footprint: Footprint;
   if (region === undefined) footprint = ALL;
   else {

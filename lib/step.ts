@@ -35,8 +35,10 @@ class Step extends Op<void> {
  * failure reports. With `resources`, it also promises that until the task's next `step()` its
  * own code touches only those (any values: strings, the objects themselves), so exhaustive
  * exploration can skip the orders of steps that touch nothing in common. Without resources, the
- * code may touch anything (the safe default). Locks, semaphores and channels report what they
- * touch by themselves.
+ * code may touch anything (the safe default). A task's first `step()` also covers the code
+ * before it. Locks, semaphores and channels report what they touch by themselves; other
+ * primitives (Notify, Barrier, watch, broadcast, oneshot) do not yet, so name them in the step
+ * when the code uses them.
  *
  * ```ts
  * function* deposit(amount: number) {
