@@ -10,6 +10,7 @@ import { describeValue } from "../poll";
 import { Runtime } from "../runtime";
 import type { TaskInfo } from "../task";
 import { NondeterminismError, StepLimitError, type BusyTask } from "./errors";
+import { describeReads, watchSources } from "./sources";
 import type { DecisionRecord, RecordingScheduler } from "./recorder";
 import type { Transition } from "./dfs";
 import { endStep, startCollecting, stopCollecting } from "../footprint";
@@ -64,14 +65,23 @@ export const LATE: TaskInfo = { id: -2, name: "event loop late" };
  * many ms of the next one.
  */
 export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSteps: number, traced: boolean, timerWindow = 0, collect = false): RunOutcome {
-  if (!collect) return runSteps(test, scheduler, maxSteps, traced, timerWindow, undefined);
-  startCollecting();
-  scheduler.keepReadyIds = true;
-  try {
-    return runSteps(test, scheduler, maxSteps, traced, timerWindow, { transitions: [], readyIds: [] });
-  } finally {
-    stopCollecting();
-  }
+  const { result, reads } = watchSources(() => {
+    if (!collect) return runSteps(test, scheduler, maxSteps, traced, timerWindow, undefined);
+    startCollecting();
+    scheduler.keepReadyIds = true;
+    try {
+      return runSteps(test, scheduler, maxSteps, traced, timerWindow, { transitions: [], readyIds: [] });
+    } finally {
+      stopCollecting();
+    }
+  });
+  if (reads.length === 0 || result.kind === "nondeterminism") return result;
+  const error = new NondeterminismError(
+    `the test read the host's clock or random numbers, which are not part of the schedule, so the same schedule can behave differently: ` +
+      `${describeReads(reads).join("; ")}. Use the runtime clock (now(), sleep) and a seeded generator instead` +
+      (result.kind === undefined ? "" : ` (the run also failed: ${result.error instanceof Error ? result.error.message : String(result.error)})`),
+  );
+  return { ...result, kind: "nondeterminism", error };
 }
 
 interface Collected {

@@ -149,4 +149,43 @@ describe("regressions", () => {
       expect(r.covered).to.match(/within 1 ms of each other fire either on time or together/);
     });
   });
+
+  describe("host clocks and random numbers read inside an explored program are nondeterminism", () => {
+    for (const [source, read] of [
+      ["Date.now()", () => Date.now()],
+      ["performance.now()", () => performance.now()],
+      ["Math.random()", () => Math.random()],
+    ] as const) {
+      it(`${source}: reported by name, with the task that read it`, () => {
+        const r = explore((rt) => {
+          rt.spawn(function* cache() {
+            yield* yieldNow();
+            if (read() < 0) throw new Error("never");
+          }, { name: "cache" });
+        });
+        expect(r.ok).to.equal(false);
+        expect(r.failure!.kind).to.equal("nondeterminism");
+        expect(String(r.failure!.error)).to.include(`${source} read by task #1 "cache"`);
+      });
+    }
+
+    it("a failure that branches on Date.now() is reported as nondeterminism, not as a plain failure", () => {
+      const r = explore((rt) => {
+        rt.spawn(function* () {
+          yield* yieldNow();
+          if (Date.now() > 0) throw new Error("expired token");
+        }, { name: "auth" });
+      });
+      expect(r.failure!.kind).to.equal("nondeterminism");
+      expect(String(r.failure!.error)).to.match(/Date\.now\(\) read by task #1 "auth".*the run also failed: expired token/);
+    });
+
+    it("puts the originals back after every run", () => {
+      const now = Date.now;
+      explore((rt) => void rt.spawn(function* () {
+        Date.now();
+      }));
+      expect(Date.now).to.equal(now);
+    });
+  });
 });
