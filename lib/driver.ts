@@ -23,6 +23,7 @@ import { clampChoice, type Scheduler } from "./scheduler";
 import { FAILED, PARKED, CANCELLED, COMPLETED, Task, errorText, type TaskHost, type TaskInfo } from "./task";
 import { TimerHeap } from "./timer";
 import { currentTask } from "./current";
+import { traceFields } from "./step";
 import type { Waker } from "./waker";
 
 /** Settings the driver runs with (validated by the Runtime). */
@@ -139,13 +140,14 @@ export class Driver implements TaskHost {
 
   // ── Tracing ──────────────────────────────────────────────────────────────────────────
 
-  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"]): void {
+  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], future?: unknown): void {
     const sink = this.sink;
     if (sink === undefined) return;
     const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { t: this.clock.now(), kind, task: task.id };
     if (task.name !== undefined) event.name = task.name;
     if (detail !== undefined) event.detail = detail;
     if (by !== undefined) event.by = by;
+    if (future !== undefined) traceFields(event, future);
     sink(event);
   }
 

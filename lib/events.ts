@@ -27,6 +27,9 @@ export type TraceKind =
  * - `detail`: words about it (`sleep(50)`, the error message, `abort`)
  * - `by`: for wakes and cancels, who caused it: a task id, `"timer"`, or `"outside"` (a host
  *   callback such as a Promise or a host timer, outside the runtime's control)
+ * - `stepLabel`: on a `poll` of a `step(label)`, the label (what the task said it does next)
+ * - `yieldSite`: on a `poll`, where the task yielded the future (`file.ts:12:5`), when sites
+ *   are being captured (`captureYieldSites(true)`; off by default: it costs a stack trace)
  * @public
  */
 export interface TraceEvent {
@@ -36,6 +39,8 @@ export interface TraceEvent {
   readonly name?: string;
   readonly detail?: string;
   readonly by?: number | "timer" | "outside";
+  readonly stepLabel?: string;
+  readonly yieldSite?: string;
 }
 
 /** Where trace events go. */

@@ -28,7 +28,7 @@ export type { Future, Operation, Body } from "./poll";
 export type { Waker, Context } from "./waker";
 export { noopWaker, noopContext, WakerSet, SimpleWaker } from "./waker";
 export { from, pollFn, ready, pending, yieldNow, fromPromise } from "./futures";
-export { step } from "./step";
+export { step, captureYieldSites } from "./step";
 export { call } from "./call";
 export { Runtime, run, runSync, spawn, current } from "./runtime";
 export type { RuntimeOptions, RuntimeMetrics, SpawnOptions } from "./runtime";

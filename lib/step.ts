@@ -3,14 +3,54 @@
 // the task's code touches until its next step (sync primitives report themselves besides).
 
 import { currentTask } from "./current";
+import type { TraceEvent } from "./events";
 import { declare } from "./footprint";
 import { Op, Poll, describeValue } from "./poll";
 import type { Context } from "./waker";
 
 const READY: Poll<void> = Poll.ready(undefined);
 
+let capturing = false;
+
+/**
+ * Capture where each `step()` is yielded (a stack trace per step: off by default) so trace
+ * events carry it as `yieldSite`. wakeful/testing turns it on for the run a report shows.
+ * Returns the previous setting.
+ * @public
+ */
+export function captureYieldSites(on: boolean): boolean {
+  const was = capturing;
+  capturing = on;
+  return was;
+}
+
+/** `file:line:column` of the first frame outside this file: the `yield* step(…)` line. */
+function callerSite(): string | undefined {
+  const stack = new Error().stack;
+  if (stack === undefined) return undefined;
+  const frames: string[] = [];
+  for (const line of stack.split("\n")) {
+    const m = /\(?([^()\s]+):(\d+):(\d+)\)?\s*$/.exec(line);
+    if (m !== null) frames.push(`${m[1]}\n${m[2]}:${m[3]}`);
+  }
+  const here = frames[0]?.split("\n")[0];
+  const caller = frames.find((f) => f.split("\n")[0] !== here);
+  if (caller === undefined) return undefined;
+  const [file, at] = caller.split("\n");
+  const parts = file.split(/[\\/]/);
+  return `${parts[parts.length - 1]}:${at}`;
+}
+
+/** The trace fields a polled future contributes: a step's label and yield site. @internal */
+export function traceFields(event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] }, future: unknown): void {
+  if (!(future instanceof Step)) return;
+  event.stepLabel = future.label;
+  if (future.site !== undefined) event.yieldSite = future.site;
+}
+
 class Step extends Op<void> {
   private polled = false;
+  readonly site: string | undefined = capturing ? callerSite() : undefined;
   constructor(
     readonly label: string,
     readonly resources: readonly unknown[] | undefined,
@@ -26,7 +66,7 @@ class Step extends Op<void> {
     return Poll.pending;
   }
   describe(): string {
-    return `step(${JSON.stringify(this.label)})`;
+    return `step(${JSON.stringify(this.label)})`; // the site travels in the trace event's yieldSite
   }
 }
 

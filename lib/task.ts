@@ -85,7 +85,7 @@ export interface TaskHost {
   readonly runtime: unknown;
   enqueue(task: Task): void;
   finished(task: Task): void;
-  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"]): void;
+  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], future?: unknown): void;
   wokenBy(): TraceEvent["by"];
 }
 
@@ -296,7 +296,7 @@ export class Task<T = unknown> implements Waker, Context, TaskInfo {
         this.flags &= ~WAKER_READ;
         host.polls++;
         host.pollsLeft--;
-        if (host.sink !== undefined) host.emit("poll", this, describeFuture(fut));
+        if (host.sink !== undefined) host.emit("poll", this, describeFuture(fut), undefined, fut);
         try {
           p = fut.poll(this);
         } catch (error) {

@@ -13,6 +13,7 @@
 // result, schedule for schedule.
 
 import { describeValue } from "../poll";
+import { captureYieldSites } from "../step";
 import type { DeadlockError } from "../errors";
 import type { Systematic } from "./dfs";
 import { DfsSearch, DporSearch } from "./search";
@@ -286,7 +287,13 @@ function reportFailure(
   original: number[] = choices,
   foundPreemptions: number = outcome.preemptions,
 ): ExploreFailure {
-  const traced = runOnce(test, replay({ choices }), s.maxSteps, true, s.timerWindow);
+  const was = captureYieldSites(true); // the report's run shows where each step() was yielded
+  let traced: RunOutcome;
+  try {
+    traced = runOnce(test, replay({ choices }), s.maxSteps, true, s.timerWindow);
+  } finally {
+    captureYieldSites(was);
+  }
   // The traced run is the one the timeline shows, so its error is the one reported, as long as
   // it is the same failure (a nondeterminism verdict keeps the error that explains it).
   const use = outcome.kind !== "nondeterminism" && traced.kind !== undefined && failureKey(traced) === failureKey(outcome) ? traced : outcome;

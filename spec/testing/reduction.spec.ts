@@ -3,7 +3,7 @@
 
 import { expect } from "chai";
 import fc from "fast-check";
-import { Mutex, step, yieldNow } from "../../lib/index";
+import { Mutex, Runtime, captureYieldSites, step, yieldNow } from "../../lib/index";
 import { explore, type ScheduleTest } from "../../lib/testing/index";
 import { conflicts, endStep, startCollecting, stopCollecting, ALL } from "../../lib/footprint";
 import { reorder } from "./literature";
@@ -109,5 +109,25 @@ describe("partial-order reduction", () => {
 
   it("rejects a deviation bound with the reduction", () => {
     expect(() => explore(reorder(2, true), { strategy: "dfs", reduction: "dpor", maxDeviations: 1 })).to.throw(/cannot combine reduction "dpor" with maxDeviations/);
+  });
+
+  it("trace events carry a step's label, and its yield site when sites are captured", () => {
+    const traced = (capture: boolean) => {
+      const was = captureYieldSites(capture);
+      try {
+        const rt = new Runtime({ clock: "virtual", trace: true });
+        rt.spawn(function* () {
+          yield* step("write balance", "balance");
+        });
+        rt.runSync();
+        return rt.trace.find((e) => e.kind === "poll" && e.stepLabel !== undefined)!;
+      } finally {
+        captureYieldSites(was);
+      }
+    };
+    const off = traced(false);
+    expect(off.stepLabel).to.equal("write balance");
+    expect(off.yieldSite).to.equal(undefined);
+    expect(traced(true).yieldSite).to.match(/^reduction\.spec\.ts:\d+:\d+$/);
   });
 });
