@@ -3,6 +3,7 @@
 // a receiver parks only while every buffered message is reserved for a receiver already
 // woken; a sender parks only while the buffer plus the slots granted to woken senders is full.
 
+import { touch } from "../footprint";
 import { describeValue } from "../poll";
 import { RingQueue } from "../queue";
 
@@ -46,32 +47,38 @@ export class ChannelCore<T> {
 
   /** `channel#3` or `channel#3 "jobs"`: how waiters and errors name this channel. */
   get label(): string {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     return this.name === undefined ? `channel#${this.id}` : `channel#${this.id} "${this.name}"`;
   }
 
   /** No message can arrive any more: every sender closed, or the receiver closed. */
   get done(): boolean {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     return this.openSenders === 0 || this.receiverClosed;
   }
 
   /** A fresh send may push now. */
   hasRoom(): boolean {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     return this.buffer.length + this.granted < this.capacity;
   }
 
   /** A fresh recv may take now (a message not reserved for a receiver already woken). */
   hasFree(): boolean {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     return this.buffer.length > this.reserved;
   }
 
   /** Append a message and wake the receiver it belongs to. */
   push(value: T): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     this.buffer.push(value);
     if (this.receivers.length > 0) this.wakeReceivers();
   }
 
   /** Remove the oldest message; the slot it frees goes to the first parked sender. */
   take(): T {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     const value = this.buffer.shift() as T;
     if (this.senders.length > 0) this.grantSender();
     else if (this.receivers.length > 0 && this.buffer.length === 0) this.wakeReceivers(); // the last one: tell the rest it is over
@@ -84,6 +91,7 @@ export class ChannelCore<T> {
    * to see the end.
    */
   wakeReceivers(): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     const q = this.receivers;
     while (q.length > 0 && this.buffer.length > this.reserved) {
       this.reserved++;
@@ -102,18 +110,21 @@ export class ChannelCore<T> {
 
   /** A GRANTED sender gives its slot back without using it: the next in line gets it (no hole). */
   passSlot(): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     this.granted--;
     if (this.senders.length > 0 && !this.receiverClosed) this.grantSender();
   }
 
   /** A GRANTED receiver leaves without taking its message: the next in line gets it. */
   passReservation(): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     this.reserved--;
     if (this.receivers.length > 0) this.wakeReceivers();
   }
 
   /** One sender handle closed: its parked sends fail; the last one ends the stream. */
   closeSender(sender: object): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     this.openSenders--;
     this.failSenders(sender);
     if (this.openSenders === 0 && this.receivers.length > 0) this.wakeReceivers();
@@ -121,6 +132,7 @@ export class ChannelCore<T> {
 
   /** The receiver closed: every parked send fails; buffered messages stay to be drained. */
   closeReceiver(): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     if (this.receiverClosed) return;
     this.receiverClosed = true;
     this.failSenders(undefined);

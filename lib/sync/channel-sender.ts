@@ -3,6 +3,7 @@
 // until it is polled with room (or a granted slot), so a send whose waiters are all cancelled
 // sends nothing.
 
+import { touch } from "../footprint";
 import { ChannelClosedError } from "../errors";
 import { READY_VOID } from "../futures";
 import { type Op, Poll } from "../poll";
@@ -116,6 +117,7 @@ export class Sender<T> {
 
   /** True when sending would throw: this handle was closed, or the receiver closed. */
   get closed(): boolean {
+    touch(this.core);
     return this.handleClosed || this.core.receiverClosed;
   }
 
@@ -156,6 +158,7 @@ export class Sender<T> {
    */
   clone(): Sender<T> {
     if (this.handleClosed) throw new ChannelClosedError(`clone of a closed sender of ${this.core.label}`);
+    touch(this.core);
     this.core.openSenders++;
     return new Sender(this.core);
   }

@@ -4,6 +4,7 @@
 // only while the head of the queue needs more than `available` — nobody overtakes the head, and
 // no permit sits free while the head could use it.
 
+import { touch } from "../footprint";
 import { Poll } from "../poll";
 import { DISPOSE, Waiter, WaiterQueue, type TaskRef } from "./waiters";
 
@@ -24,6 +25,7 @@ export class PermitPool {
 
   /** Take `n` at once: only when nobody is queued (no overtaking) and enough are free. */
   take(n: number): boolean {
+    touch(this.queue); // the pool and its queue are one resource for partial-order reduction
     if (this.queue.length !== 0 || this.available < n) return false;
     this.available -= n;
     return true;
@@ -31,6 +33,7 @@ export class PermitPool {
 
   /** Return or add `n` permits, then serve the queue. */
   give(n: number): void {
+    touch(this.queue);
     this.available += n;
     this.serve();
   }
