@@ -156,15 +156,14 @@ export class Driver implements TaskHost {
 
   // ── Tracing ──────────────────────────────────────────────────────────────────────────
 
-  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], more?: string | Partial<TraceEvent>): void {
+  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], more?: Partial<TraceEvent>): void {
     const sink = this.sink;
     if (sink === undefined) return;
     const event: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = { t: this.clock.now(), kind, task: task.id };
     if (task.name !== undefined) event.name = task.name;
     if (detail !== undefined) event.detail = detail;
     if (by !== undefined) event.by = by;
-    if (typeof more === "string") event.site = more; // a poll's yield site
-    this.deliver(more === undefined || typeof more === "string" ? event : { ...event, ...more });
+    this.deliver(more === undefined ? event : { ...event, ...more });
   }
 
   /** Hand `event` to the sink. One that throws out of the middle of a step would leave a task half-moved: its error is rethrown after the step. */

@@ -41,6 +41,7 @@ export type TraceKind =
  *   what FIFO would run) and how many tasks were ready
  * - `site`: on `poll`, where the task yielded the future ("file:line", the last two path
  *   segments), when the runtime was created with `traceSites: true`
+ * - `stepLabel`: on a `poll` of a `step(label)`, the label (what the task said it does next)
  * @public
  */
 export interface TraceEvent {
@@ -55,6 +56,7 @@ export interface TraceEvent {
   readonly queueIndex?: number;
   readonly ready?: number;
   readonly site?: string;
+  readonly stepLabel?: string;
 }
 
 /** Where trace events go. */

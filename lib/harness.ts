@@ -5,7 +5,7 @@
 // shield ends its frame with return(). This is the only drain routine in the runtime.
 
 import { enterTask, leaveTask } from "./current";
-import { siteOf } from "./site";
+import { pollFields } from "./step";
 import { NEXT, RETURN, RETURNED, THROW, YIELDED, isShielded, resume, takeResult } from "./frames";
 import type { Future, Poll } from "./poll";
 import { describeFuture, describeValue, isFuture, iteratorOf, readyOf } from "./poll";
@@ -83,7 +83,7 @@ function run(task: Task): void {
 
       task.beforePoll();
       left--;
-      if (host.sink !== undefined) host.emit("poll", task, describeFuture(fut), undefined, siteOf(fut));
+      if (host.sink !== undefined) host.emit("poll", task, describeFuture(fut), undefined, pollFields(fut));
       let p: Poll<unknown>;
       let ready: boolean;
       try {

@@ -29,6 +29,8 @@ export type { Waker, Context } from "./waker";
 export { noopWaker, noopContext, SimpleWaker } from "./waker";
 export { WakerSet } from "./waiting";
 export { from, pollFn, ready, pending, yieldNow, fromPromise } from "./futures";
+export { step } from "./step";
+export { captureYieldSites } from "./site";
 export { call } from "./call";
 export { shield } from "./shield";
 export { Runtime, run, runSync, spawn, current } from "./runtime";

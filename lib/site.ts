@@ -13,9 +13,25 @@ const known = new WeakMap<object, string>();
 /** Remember where `future` is being yielded, if its task's runtime asked for sites. */
 export function noteSite(future: object): void {
   const task = currentTask();
-  if (task === undefined || (task.host as { sites?: boolean }).sites !== true || known.has(future)) return;
+  if (task === undefined || known.has(future)) return;
+  if (!everywhere && (task.host as { sites?: boolean }).sites !== true) return;
   const site = callerSite(new Error().stack);
   if (site !== undefined) known.set(future, site);
+}
+
+/** Capture sites in every runtime, not only those created with `traceSites: true`. */
+let everywhere = false;
+
+/**
+ * Capture yield sites in every runtime of the process (wakeful/testing turns it on for the run
+ * a failure report shows, whose runtime it does not create). Returns the previous setting.
+ * @public
+ */
+export function captureYieldSites(on: boolean): boolean {
+  const was = everywhere;
+  if (on !== was) sites.wanted += on ? 1 : -1;
+  everywhere = on;
+  return was;
 }
 
 /** The site `future` was yielded at, if it was captured. */

@@ -101,7 +101,8 @@ export interface TaskHost {
   readonly running: boolean;
   enqueue(task: Task): void;
   finished(task: Task): void;
-  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], site?: string): void;
+  /** `more`: extra fields of the event (a poll's yield site and step label, a pick's queue index). */
+  emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], more?: Partial<TraceEvent>): void;
   wokenBy(): TraceEvent["by"];
 }
 

@@ -85,6 +85,25 @@ export class TimerHeap {
     return top === undefined ? undefined : top.deadline;
   }
 
+  /**
+   * The latest deadline among the timers due in `(after, upTo]`, or `undefined` when none is
+   * (wakeful/testing's late-loop model: which timers one late event-loop phase would fire).
+   * Visits only the entries due by `upTo`: a heap's subtree past it holds nothing earlier.
+   */
+  latestDueIn(after: number, upTo: number): number | undefined {
+    let latest: number | undefined = undefined;
+    const stack = this.heap.length > 0 ? [0] : [];
+    while (stack.length > 0) {
+      const i = stack.pop() as number;
+      const d = (this.heap[i] as TimerEntry).deadline;
+      if (d > upTo) continue;
+      if (d > after && (latest === undefined || d > latest)) latest = d;
+      if (2 * i + 1 < this.heap.length) stack.push(2 * i + 1);
+      if (2 * i + 2 < this.heap.length) stack.push(2 * i + 2);
+    }
+    return latest;
+  }
+
   /** Remove and return the earliest entry if it is due at `now`. */
   popDue(now: number): TimerEntry | undefined {
     const top = this.heap[0];

@@ -5,7 +5,7 @@
 //  3. Folders import only downward: core (lib/*.ts) never imports a subfolder; sync and
 //     combinators import core; lib/index.ts (the entry point) re-exports core, sync and
 //     combinators; trace imports core; testing imports core, sync, combinators,
-//     trace; node imports anything but testing.
+//     trace; node imports anything but testing; testing-node (Node-only testing) imports anything.
 //  4. Outside lib/node, host.ts is the only file that touches host timers or macrotasks.
 "use strict";
 const fs = require("fs");
@@ -35,6 +35,7 @@ const allowed = {
   trace: ["core", "trace"],
   testing: ["core", "sync", "combinators", "trace", "testing"],
   node: ["core", "sync", "combinators", "trace", "node"],
+  "testing-node": ["core", "sync", "combinators", "trace", "testing", "node", "testing-node"],
 };
 
 const problems = [];
@@ -49,7 +50,7 @@ for (const file of files) {
     const typeOnly = Boolean(m[2]) || /^\s*import\s+type\b/.test(m[0]);
     const spec = m[4];
     if (!spec.startsWith(".")) {
-      if (layer === "node" && (spec.startsWith("node:") || spec === "fast-check")) continue;
+      if ((layer === "node" || layer === "testing-node") && (spec.startsWith("node:") || spec === "fast-check")) continue;
       if (layer === "testing" && spec === "fast-check") continue;
       problems.push(`${rel}: imports "${spec}" — lib/ outside lib/node may import only its own files${layer === "testing" ? " and fast-check" : ""}`);
       continue;

@@ -30,7 +30,7 @@ export class LaggedError extends Error {
 
 let nextId = 1;
 
-/** @internal The ring and the counters every sender and receiver share. */
+/** Internal (not exported from an entry point): the ring and the counters every sender and receiver share. */
 class BroadcastCore<T> {
   readonly id = nextId++;
   /** Slot `seq % capacity` holds message `seq`; grows to `capacity` as messages arrive. */

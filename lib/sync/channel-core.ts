@@ -3,6 +3,7 @@
 // a receiver parks only while every buffered message is reserved for a receiver already
 // woken; a sender parks only while the buffer plus the slots granted to woken senders is full.
 
+import { touch } from "../footprint";
 import { describeValue } from "../poll";
 import { RingQueue } from "../queue";
 import { WakerSet } from "../waiting";
@@ -23,7 +24,7 @@ export interface SendWaiter extends Waiter {
 
 let nextId = 1;
 
-/** @internal One channel's buffer, queues and counters. Users hold a Sender or a Receiver. */
+/** Internal (not exported from an entry point): one channel's buffer, queues and counters. Users hold a Sender or a Receiver. */
 export class ChannelCore<T> {
   readonly id = nextId++;
   readonly buffer: RingQueue<T>;
@@ -56,11 +57,13 @@ export class ChannelCore<T> {
 
   /** `channel#3` or `channel#3 "jobs"`: how waiters and errors name this channel. */
   get label(): string {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     return this.name === undefined ? `channel#${this.id}` : `channel#${this.id} "${this.name}"`;
   }
 
   /** No message can arrive any more: every sender closed, or the receiver closed. */
   get done(): boolean {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     return this.openSenders === 0 || this.receiverClosed;
   }
 
@@ -71,16 +74,19 @@ export class ChannelCore<T> {
 
   /** A fresh send may push now. */
   hasRoom(): boolean {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     return this.buffer.length + this.granted < this.capacity;
   }
 
   /** A fresh recv may take now (a message not reserved for a receiver already woken). */
   hasFree(): boolean {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     return this.buffer.length > this.reserved;
   }
 
   /** Append a message and wake the receiver it belongs to. */
   push(value: T): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     this.buffer.push(value);
     if (this.receivers.length > 0) this.wakeReceivers();
   }
@@ -101,6 +107,7 @@ export class ChannelCore<T> {
 
   /** Remove the oldest message; the slot it frees goes to the first parked sender. */
   take(): T {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     const value = this.buffer.shift() as T;
     const back = this.back;
     this.lastSeq = back !== undefined && back.length > 0 ? (back.shift() as number) : this.fresh++;
@@ -115,6 +122,7 @@ export class ChannelCore<T> {
    * to see the end.
    */
   wakeReceivers(): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     const q = this.receivers;
     while (q.length > 0 && this.buffer.length > this.reserved) {
       this.reserved++;
@@ -131,18 +139,21 @@ export class ChannelCore<T> {
 
   /** A GRANTED sender gives its slot back without using it: the next in line gets it (no hole). */
   passSlot(): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     this.granted--;
     if (this.senders.length > 0 && !this.receiverClosed) this.grantSender();
   }
 
   /** A GRANTED receiver leaves without taking its message: the next in line gets it. */
   passReservation(): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     this.reserved--;
     if (this.receivers.length > 0) this.wakeReceivers();
   }
 
   /** One sender handle closed: its parked sends fail; the last one ends the stream. */
   closeSender(sender: object): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     this.openSenders--;
     this.failSenders(sender);
     if (this.openSenders === 0 && this.receivers.length > 0) this.wakeReceivers();
@@ -150,6 +161,7 @@ export class ChannelCore<T> {
 
   /** The receiver closed: every parked send fails; buffered messages stay to be drained. */
   closeReceiver(): void {
+    touch(this); // partial-order reduction: every channel operation uses this channel
     if (this.receiverClosed) return;
     this.receiverClosed = true;
     this.failSenders(undefined);

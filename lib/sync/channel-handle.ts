@@ -4,7 +4,7 @@
 
 import { DISPOSE } from "./waiters";
 
-/** @internal The naming every channel core has. */
+/** Internal (not exported from an entry point): the naming every channel core has. */
 export interface Labelled {
   readonly id: number;
   readonly name: string | undefined;

@@ -2,6 +2,7 @@
 // A recv takes a message only in a poll, straight from the buffer; until then a message merely
 // reserved for it stays in the buffer, so a recv whose waiters are all cancelled takes nothing.
 
+import { touch } from "../footprint";
 import { READY_VOID } from "../futures";
 import type { Future, Operation } from "../poll";
 import { type Op, Poll } from "../poll";
@@ -106,6 +107,7 @@ export class Receiver<T> extends ChannelHandle<ChannelCore<T>> {
 
   /** Messages in the buffer now. */
   get length(): number {
+    touch(this.core);
     return this.core.buffer.length;
   }
 

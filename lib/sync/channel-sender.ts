@@ -3,6 +3,7 @@
 // until it is polled with room (or a granted slot), so a send whose waiters are all cancelled
 // sends nothing.
 
+import { touch } from "../footprint";
 import { ChannelClosedError } from "../errors";
 import { READY_VOID } from "../futures";
 import { type Op, Poll } from "../poll";
@@ -227,6 +228,7 @@ export class Sender<T> extends ChannelHandle<ChannelCore<T>> {
 
   /** True when sending would throw: this handle was closed, or the receiver closed. */
   get isClosed(): boolean {
+    touch(this.core);
     return this.handleClosed || this.core.receiverClosed;
   }
 
@@ -308,6 +310,7 @@ export class Sender<T> extends ChannelHandle<ChannelCore<T>> {
    */
   clone(): Sender<T> {
     if (this.handleClosed) throw new ChannelClosedError(`clone of a closed sender of ${this.core.label}`);
+    touch(this.core);
     this.core.openSenders++;
     return new Sender(this.core);
   }

@@ -4,10 +4,11 @@
 // only while the head of the queue needs more than `available` — nobody overtakes the head, and
 // no permit sits free while the head could use it.
 
+import { touch } from "../footprint";
 import { Poll } from "../poll";
 import { DISPOSE, Primitive, Waiter, WaiterQueue, taskIds, type TaskRef } from "./waiters";
 
-/** @internal Permits, the FIFO of tasks waiting for them, and the list of live holds. */
+/** Internal (not exported from an entry point): permits, the FIFO of tasks waiting for them, and the list of live holds. */
 export class PermitPool {
   /** Permits free now. While a waiter is queued they are kept for the head (FIFO). */
   available: number;
@@ -24,6 +25,7 @@ export class PermitPool {
 
   /** Take `n` at once: only when nobody is queued (no overtaking) and enough are free. */
   take(n: number): boolean {
+    touch(this.queue); // the pool and its queue are one resource for partial-order reduction
     if (this.queue.length !== 0 || this.available < n) return false;
     this.available -= n;
     return true;
@@ -31,6 +33,7 @@ export class PermitPool {
 
   /** Return or add `n` permits, then serve the queue. */
   give(n: number): void {
+    touch(this.queue);
     this.available += n;
     this.serve();
   }
@@ -144,7 +147,7 @@ export abstract class Held implements Disposable {
 }
 
 /**
- * @internal A task waiting for `permits` of a pool. First poll takes them at once when nobody is
+ * Internal (not exported from an entry point): a task waiting for `permits` of a pool. First poll takes them at once when nobody is
  * queued; otherwise it queues and the pool grants it in FIFO order. Dropped while granted, it
  * releases its grant, which serves the next in line.
  */

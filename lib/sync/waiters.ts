@@ -9,6 +9,7 @@
 // notifyLast, the tail), and a new waiter may bypass the queue only when the primitive says so.
 
 import { currentTask, type RunningTask } from "../current";
+import { touch } from "../footprint";
 import { Poll, describeValue } from "../poll";
 import { QUEUED, QueuedFuture } from "./shared-future";
 
@@ -270,6 +271,7 @@ export class WaiterQueue<W extends Waiter<unknown>> {
 
   /** The oldest queued waiter (the next to serve). */
   first(): W | undefined {
+    touch(this); // partial-order reduction: serving reads the queue
     return this.head;
   }
 
@@ -280,6 +282,7 @@ export class WaiterQueue<W extends Waiter<unknown>> {
 
   /** @internal Queue `w` at the back (done by Waiter.poll). */
   push(w: W): void {
+    touch(this);
     w.prevWaiter = this.tail;
     w.nextWaiter = undefined;
     if (this.tail === undefined) this.head = w;
@@ -290,6 +293,7 @@ export class WaiterQueue<W extends Waiter<unknown>> {
 
   /** @internal Take `w` out, wherever it is. */
   unlink(w: W): void {
+    touch(this);
     const prev = w.prevWaiter as W | undefined;
     const next = w.nextWaiter as W | undefined;
     if (prev === undefined) this.head = next;

@@ -14,7 +14,7 @@ import { ChannelHandle } from "./channel-handle";
 
 let nextId = 1;
 
-/** @internal The value, its version, and who waits for the next one. */
+/** Internal (not exported from an entry point): the value, its version, and who waits for the next one. */
 class WatchCore<T> {
   readonly id = nextId++;
   version = 0;

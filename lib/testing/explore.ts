@@ -13,10 +13,13 @@
 // result, schedule for schedule.
 
 import { describeValue } from "../poll";
+import { captureYieldSites } from "../site";
 import type { DeadlockError } from "../errors";
-import { DfsFrontier } from "./dfs";
+import type { Systematic } from "./dfs";
+import { DfsSearch, DporSearch } from "./search";
 import { NondeterminismError } from "./errors";
 import { pct } from "./pct";
+import { PreemptionBounding, PreemptionReplay, decodePreemptions, encodePreemptions, isPreemptionToken } from "./preemption";
 import { runSeed } from "./prng";
 import type { RecordingScheduler } from "./recorder";
 import { errorText, explainDecisions, formatReport } from "./report";
@@ -27,11 +30,15 @@ import { shrinkFailure } from "./shrink";
 import { renderTimeline } from "./timeline";
 
 /** How schedules are chosen. @public */
-export type Strategy = "random" | "pct" | "dfs";
+export type Strategy = "random" | "pct" | "dfs" | "pb";
 
 /** Options of {@link explore} and {@link check}. @public */
 export interface ExploreOptions {
-  /** `"pct"` (default), `"random"` (a uniform pick at every decision), or `"dfs"` (every schedule, in order). */
+  /**
+   * `"pct"` (default), `"random"` (a uniform pick at every decision), `"dfs"` (every schedule, in
+   * order), or `"pb"` (iterative preemption bounding: every schedule with 0 preemptions, then 1,
+   * 2, … up to `maxPreemptions`, from the non-preemptive baseline).
+   */
   strategy?: Strategy;
   /** Schedules to try, at most (default 1000; for dfs 10000). The first is always FIFO. */
   runs?: number;
@@ -41,13 +48,27 @@ export interface ExploreOptions {
   depth?: number;
   /** Steps (task polls) one schedule may take before it counts as a livelock (default 100000). */
   maxSteps?: number;
-  /** dfs only: skip schedules with more deviations from FIFO than this (a preemption bound). */
+  /** dfs only: skip schedules with more deviations from FIFO than this. */
   maxDeviations?: number;
+  /**
+   * dfs only: `"dpor"` (dynamic partial-order reduction: one schedule per class of schedules that
+   * differ only in the order of steps touching nothing in common; see `step()`), or `"none"`
+   * (every schedule). Default `"dpor"`, or `"none"` with `maxDeviations`.
+   */
+  reduction?: "dpor" | "none";
+  /** pb only: the last preemption bound searched (default 2; CHESS found most bugs within 2). */
+  maxPreemptions?: number;
+  /**
+   * Model a late event loop (default 0: off). With `timerWindow: w`, wherever timers are due
+   * within `w` ms of the next one, firing them together in one phase (before any task they wake
+   * runs) is a decision point of its own, so strategies explore it and a dfs proof covers it.
+   */
+  timerWindow?: number;
   /** Shrink a failure before reporting it (default true). */
   shrink?: boolean;
   /** Runs the shrinker may spend (default 5000). */
   maxShrinkRuns?: number;
-  /** Run exactly this schedule (or token) instead of exploring: the way to replay a report. */
+  /** Run exactly this schedule or token (`w1:…`, or a preemption-relative `p1:…`) instead of exploring: the way to replay a report. */
   replay?: string | Schedule;
   /** Called every `progressEvery` schedules (default 100), and when a failure is found. */
   onProgress?: (progress: ExploreProgress) => void;
@@ -74,6 +95,13 @@ export interface ExploreFailure {
   readonly token: string;
   /** The shrunk schedule. */
   readonly schedule: Schedule;
+  /**
+   * The same run in the other measure: how many preemptions it makes (running another task
+   * while the last one is still ready, as CHESS counts them), and its `p1:` token, relative to
+   * the non-preemptive baseline. `check(test, { replay: preemptionToken })` replays it too.
+   */
+  readonly preemptions: number;
+  readonly preemptionToken: string;
   /** Steps (task polls) the shrunk schedule took. */
   readonly steps: number;
   /** The shrunk run as a swim-lane chart. */
@@ -83,7 +111,7 @@ export interface ExploreFailure {
   /** The deadlock, when tasks were left parked with nothing to wake them. */
   readonly deadlock: DeadlockError | undefined;
   /** The schedule as first found, before shrinking, and its number among those explored (1-based). */
-  readonly found: { readonly schedule: Schedule; readonly token: string; readonly at: number };
+  readonly found: { readonly schedule: Schedule; readonly token: string; readonly at: number; readonly preemptions: number };
   /** Runs spent shrinking. */
   readonly shrinkRuns: number;
   /** The whole report as text: what `check` throws. */
@@ -97,6 +125,11 @@ export interface ExploreResult {
   readonly schedules: number;
   /** dfs: true when every schedule (within `maxDeviations`) was covered. Otherwise false. */
   readonly exhausted: boolean;
+  /**
+   * What `exhausted` (or a pass) covers, in words: which choices were explored and what the
+   * model leaves out (timers fire one deadline at a time unless `timerWindow` is set).
+   */
+  readonly covered: string;
   readonly strategy: Strategy | "replay";
   readonly seed: number;
   /** The most decision points one schedule met (PCT's k). */
@@ -111,9 +144,12 @@ interface Settings {
   depth: number;
   maxSteps: number;
   maxDeviations: number;
+  maxPreemptions: number;
+  reduction: "dpor" | "none";
+  timerWindow: number;
   shrink: boolean;
   maxShrinkRuns: number;
-  replay: Schedule | undefined;
+  replay: { schedule: Schedule; preemptive: boolean } | undefined;
   onProgress: ((p: ExploreProgress) => void) | undefined;
   progressEvery: number;
 }
@@ -138,40 +174,66 @@ export function explore(test: ScheduleTest, options: ExploreOptions = {}): Explo
   const s = settings(options);
   if (s.replay !== undefined) return replayOne(test, s, s.replay);
 
-  const frontier = s.strategy === "dfs" ? new DfsFrontier(s.maxDeviations) : undefined;
+  const systematic = systematicFor(s);
   let k = 1;
+  // pct's horizon: the longest run seen that no spin demotion touched (FIFO's, to begin with).
+  let horizon = 0;
   let schedules = 0;
   const progress = (phase: "explore" | "shrink", failures: number, shrinkRuns: number) => s.onProgress?.({ phase, schedules, failures, shrinkRuns });
 
   for (let run = 0; run < s.runs; run++) {
-    const scheduler = schedulerFor(s, run, k, frontier);
-    const outcome = runOnce(test, scheduler, s.maxSteps, false);
+    const scheduler = systematic !== undefined ? systematic.scheduler() : schedulerFor(s, run, k, horizon);
+    const outcome = runOnce(test, scheduler, s.maxSteps, false, s.timerWindow, systematic?.collects ?? false);
     schedules++;
     if (outcome.choices.length > k) k = outcome.choices.length;
+    if (outcome.steps > horizon && !((scheduler as { spinDemotions?: number }).spinDemotions! > 0)) horizon = outcome.steps;
     if (outcome.kind !== undefined) {
       progress("explore", 1, 0);
       const failure = investigate(test, s, outcome, schedules, progress);
-      return { ok: false, schedules, exhausted: false, strategy: s.strategy, seed: s.seed, maxDecisions: k, failure };
+      return { ok: false, schedules, exhausted: false, covered: covered(s, schedules, false), strategy: s.strategy, seed: s.seed, maxDecisions: k, failure };
     }
-    if (frontier !== undefined) {
-      const mismatch = frontier.advance(outcome.choices, outcome.candidates);
+    if (systematic !== undefined) {
+      const mismatch = systematic.advance(outcome);
       if (mismatch !== undefined) {
-        const error = new NondeterminismError(`dfs: the test did not make the same decisions twice: ${mismatch} (state shared between runs, Math.random or Date.now?)`);
-        const failure = reportFailure(test, s, { ...outcome, kind: "nondeterminism", error }, trimSchedule(outcome.choices), `dfs, schedule ${schedules}`, undefined, schedules, 0);
-        return { ok: false, schedules, exhausted: false, strategy: s.strategy, seed: s.seed, maxDecisions: k, failure };
+        const error = new NondeterminismError(`${s.strategy}: the test did not make the same decisions twice: ${mismatch} (state shared between runs, Math.random or Date.now?)`);
+        const failure = reportFailure(test, s, { ...outcome, kind: "nondeterminism", error }, trimSchedule(outcome.choices), `${s.strategy}, schedule ${schedules}`, undefined, schedules, 0);
+        return { ok: false, schedules, exhausted: false, covered: covered(s, schedules, false), strategy: s.strategy, seed: s.seed, maxDecisions: k, failure };
       }
-      if (frontier.exhausted) break;
+      if (systematic.exhausted) break;
     }
     if (s.onProgress !== undefined && schedules % s.progressEvery === 0) progress("explore", 0, 0);
   }
-  return { ok: true, schedules, exhausted: frontier?.exhausted ?? false, strategy: s.strategy, seed: s.seed, maxDecisions: k };
+  const exhausted = systematic?.exhausted ?? false;
+  return { ok: true, schedules, exhausted, covered: covered(s, schedules, exhausted), strategy: s.strategy, seed: s.seed, maxDecisions: k };
 }
 
-function schedulerFor(s: Settings, run: number, k: number, frontier: DfsFrontier | undefined): RecordingScheduler {
-  if (frontier !== undefined) return replay({ choices: frontier.prefix });
+/** What a run of explore covered, in words (the honest scope of `exhausted`). */
+function covered(s: Settings, schedules: number, exhausted: boolean): string {
+  const what =
+    s.replay !== undefined
+      ? "one schedule, replayed"
+      : exhausted && s.strategy === "pb"
+        ? `every schedule with at most ${s.maxPreemptions} preemption${s.maxPreemptions === 1 ? "" : "s"} (running another task while the last one is still ready; switches when it parks or finishes are free) (${schedules} schedules)`
+        : exhausted
+        ? `every interleaving of the ready tasks${s.strategy === "dfs" && s.reduction === "dpor" ? ", up to reordering steps that touch nothing in common (partial-order reduction)" : ""}${s.maxDeviations === Infinity ? "" : ` with at most ${s.maxDeviations} deviation${s.maxDeviations === 1 ? "" : "s"} from FIFO`} (${schedules} schedule${schedules === 1 ? "" : "s"})`
+        : `${schedules} schedule${schedules === 1 ? "" : "s"} (${s.strategy}), not every interleaving`;
+  const timers =
+    s.timerWindow > 0
+      ? `timers due within ${s.timerWindow} ms of each other fire either on time or together in one late phase`
+      : "timers fire one deadline at a time, on time (a late event loop that fires timers due at different instants in one phase is not covered: set timerWindow)";
+  return `${what}${exhausted ? " (tasks woken together at one instant run in every order)" : ""}; ${timers}`;
+}
+
+function systematicFor(s: Settings): Systematic | undefined {
+  if (s.strategy === "dfs") return s.reduction === "dpor" ? new DporSearch() : new DfsSearch(s.maxDeviations);
+  if (s.strategy === "pb") return new PreemptionBounding(s.maxPreemptions);
+  return undefined;
+}
+
+function schedulerFor(s: Settings, run: number, k: number, horizon: number): RecordingScheduler {
   if (run === 0) return fifo();
   const seed = runSeed(s.seed, run);
-  return s.strategy === "random" ? random(seed) : pct(seed, s.depth, { steps: k });
+  return s.strategy === "random" ? random(seed) : pct(seed, s.depth, { steps: k, horizon });
 }
 
 /** Step 3 to 5 of the workflow: reproduce, shrink, trace, report. */
@@ -184,7 +246,7 @@ function investigate(
 ): ExploreFailure {
   const how = s.strategy === "dfs" ? `dfs, schedule ${at}` : `${s.strategy}, seed ${s.seed}, schedule ${at} of ${s.runs}${at === 1 ? ": plain FIFO" : ""}`;
   const taken = trimSchedule(found.choices);
-  const again = runOnce(test, replay({ choices: taken }), s.maxSteps, false);
+  const again = runOnce(test, replay({ choices: taken }), s.maxSteps, false, s.timerWindow);
   if (again.kind === undefined || failureKey(again) !== failureKey(found) || !sameChoices(again.choices, found.choices)) {
     const what = again.kind === undefined ? "passed" : failureKey(again) !== failureKey(found) ? `failed differently (${errorText(again.error)})` : "made different decisions";
     const error = new NondeterminismError(
@@ -199,7 +261,7 @@ function investigate(
     found,
     (choices) => {
       if (s.onProgress !== undefined && ++shrinkRuns % s.progressEvery === 0) progress("shrink", 1, shrinkRuns);
-      return runOnce(test, replay({ choices }), s.maxSteps, false);
+      return runOnce(test, replay({ choices }), s.maxSteps, false, s.timerWindow);
     },
     s.maxShrinkRuns,
   );
@@ -209,7 +271,7 @@ function investigate(
   const note =
     (from === to ? `${to} deviation${to === 1 ? "" : "s"}, shrunk in ${runs}` : `shrunk from ${from} to ${to} deviation${to === 1 ? "" : "s"} in ${runs}`) +
     (shrunk.minimal ? `; minimal: no smaller schedule fails this way` : `; a local minimum (the shrink budget ran out before the search could prove it minimal)`);
-  return reportFailure(test, s, shrunk.outcome, shrunk.choices, how, note, at, 1 + shrunk.attempts, taken);
+  return reportFailure(test, s, shrunk.outcome, shrunk.choices, how, note, at, 1 + shrunk.attempts, taken, found.preemptions);
 }
 
 /** Step 5: run `choices` traced and build the failure and its report. */
@@ -223,8 +285,15 @@ function reportFailure(
   at: number,
   shrinkRuns: number,
   original: number[] = choices,
+  foundPreemptions: number = outcome.preemptions,
 ): ExploreFailure {
-  const traced = runOnce(test, replay({ choices }), s.maxSteps, true);
+  const was = captureYieldSites(true); // the report's run shows where each step() was yielded
+  let traced: RunOutcome;
+  try {
+    traced = runOnce(test, replay({ choices }), s.maxSteps, true, s.timerWindow);
+  } finally {
+    captureYieldSites(was);
+  }
   // The traced run is the one the timeline shows, so its error is the one reported, as long as
   // it is the same failure (a nondeterminism verdict keeps the error that explains it).
   const use = outcome.kind !== "nondeterminism" && traced.kind !== undefined && failureKey(traced) === failureKey(outcome) ? traced : outcome;
@@ -232,25 +301,42 @@ function reportFailure(
   const token = encodeSchedule({ choices });
   const timeline = renderTimeline(traced.trace ?? []);
   const decisions = traced.decisions ?? [];
-  const report = formatReport({ kind, error: use.error, deadlock: use.deadlock, token, choices, steps: traced.steps, decisions, timeline, found: how, shrunk });
+  const preemptionToken = encodePreemptions({ choices: trimSchedule(traced.pchoices) });
+  const report = formatReport({
+    kind,
+    error: use.error,
+    deadlock: use.deadlock,
+    token,
+    choices,
+    steps: traced.steps,
+    decisions,
+    timeline,
+    found: how,
+    shrunk,
+    preemptions: traced.preemptions,
+    preemptionToken,
+  });
   return {
     error: use.error,
     kind,
     token,
     schedule: { choices },
+    preemptions: traced.preemptions,
+    preemptionToken,
     steps: traced.steps,
     timeline,
     deviations: explainDecisions(decisions),
     deadlock: use.deadlock,
-    found: { schedule: { choices: original }, token: encodeSchedule({ choices: original }), at },
+    found: { schedule: { choices: original }, token: encodeSchedule({ choices: original }), at, preemptions: foundPreemptions },
     shrinkRuns,
     report,
   };
 }
 
-function replayOne(test: ScheduleTest, s: Settings, schedule: Schedule): ExploreResult {
-  const outcome = runOnce(test, replay(schedule), s.maxSteps, false);
-  const base = { schedules: 1, exhausted: false, strategy: "replay" as const, seed: s.seed, maxDecisions: outcome.choices.length };
+function replayOne(test: ScheduleTest, s: Settings, wanted: { schedule: Schedule; preemptive: boolean }): ExploreResult {
+  const scheduler = wanted.preemptive ? new PreemptionReplay(wanted.schedule) : replay(wanted.schedule);
+  const outcome = runOnce(test, scheduler, s.maxSteps, false, s.timerWindow);
+  const base = { schedules: 1, exhausted: false, covered: covered(s, 1, false), strategy: "replay" as const, seed: s.seed, maxDecisions: outcome.choices.length };
   if (outcome.kind === undefined) return { ok: true, ...base };
   const failure = reportFailure(test, s, outcome, trimSchedule(outcome.choices), "replayed", undefined, 1, 0);
   return { ok: false, ...base, failure };
@@ -262,11 +348,20 @@ function sameChoices(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+function reductionOf(o: ExploreOptions): "dpor" | "none" {
+  const r = o.reduction ?? (o.maxDeviations === undefined ? "dpor" : "none");
+  if (r !== "dpor" && r !== "none") throw new RangeError(`explore() reduction must be "dpor" or "none", not ${describeValue(r)}`);
+  if (r === "dpor" && o.maxDeviations !== undefined) {
+    throw new RangeError(`explore() cannot combine reduction "dpor" with maxDeviations: a deviation bound is not preserved by the reduction; use reduction: "none"`);
+  }
+  return r;
+}
+
 function settings(o: ExploreOptions): Settings {
   if (o === null || typeof o !== "object") throw new TypeError(`explore() options must be an object, not ${describeValue(o)}`);
   const strategy = o.strategy ?? "pct";
-  if (strategy !== "random" && strategy !== "pct" && strategy !== "dfs") {
-    throw new RangeError(`explore() strategy must be "random", "pct" or "dfs", not ${describeValue(strategy)}`);
+  if (strategy !== "random" && strategy !== "pct" && strategy !== "dfs" && strategy !== "pb") {
+    throw new RangeError(`explore() strategy must be "random", "pct", "dfs" or "pb", not ${describeValue(strategy)}`);
   }
   const whole = (name: string, v: unknown, min: number, fallback: number): number => {
     if (v === undefined) return fallback;
@@ -280,14 +375,22 @@ function settings(o: ExploreOptions): Settings {
   if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new TypeError(`explore() onProgress must be a function, not ${describeValue(o.onProgress)}`);
   return {
     strategy,
-    runs: whole("runs", o.runs, 1, strategy === "dfs" ? 10_000 : 1000),
+    runs: whole("runs", o.runs, 1, strategy === "dfs" || strategy === "pb" ? 10_000 : 1000),
     seed,
     depth: whole("depth", o.depth, 1, 3),
     maxSteps: whole("maxSteps", o.maxSteps, 1, 100_000),
     maxDeviations: whole("maxDeviations", o.maxDeviations, 0, Infinity),
+    maxPreemptions: whole("maxPreemptions", o.maxPreemptions, 0, 2),
+    reduction: reductionOf(o),
+    timerWindow: whole("timerWindow", o.timerWindow, 0, 0),
     shrink: o.shrink ?? true,
     maxShrinkRuns: whole("maxShrinkRuns", o.maxShrinkRuns, 0, 5000),
-    replay: o.replay === undefined ? undefined : toSchedule(o.replay, "explore() replay"),
+    replay:
+      o.replay === undefined
+        ? undefined
+        : isPreemptionToken(o.replay)
+          ? { schedule: decodePreemptions(o.replay), preemptive: true }
+          : { schedule: toSchedule(o.replay, "explore() replay"), preemptive: false },
     onProgress: o.onProgress,
     progressEvery: whole("progressEvery", o.progressEvery, 1, 100),
   };

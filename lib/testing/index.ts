@@ -23,6 +23,7 @@ export { RecordingScheduler } from "./recorder";
 export type { DecisionRecord } from "./recorder";
 export { fifo, random, replay } from "./schedulers";
 export { pct } from "./pct";
+export { nonPreemptive, encodePreemptions, decodePreemptions } from "./preemption";
 export type { PctOptions } from "./pct";
 export { explore } from "./explore";
 export type { Strategy, ExploreOptions, ExploreProgress, ExploreFailure, ExploreResult } from "./explore";

@@ -2,7 +2,8 @@
 // 2010): run the highest-priority ready task; priorities are random and distinct; at d − 1
 // random decision points the task about to run drops below every other. For n tasks and k
 // decision points, one run finds any bug of depth d with probability ≥ 1 / (n · k^(d−1)).
-// Invariant: deterministic given (seed, depth, steps); a task never starves forever.
+// Invariant: deterministic given (seed, depth, steps, horizon); within the first `horizon` steps
+// the schedule is pure PCT (so the bound holds there), and a task never starves forever.
 
 import { describeValue } from "../poll";
 import type { TaskInfo } from "../task";
@@ -16,13 +17,21 @@ export interface PctOptions {
    * are spread. `explore` measures it; standalone, the default is 100.
    */
   steps?: number;
+  /**
+   * Steps (task polls) during which no task is demoted for spinning (default 1000): runs of at
+   * most this many steps are pure PCT, so the bound holds for them whatever their loops look
+   * like. `explore` sets it to the longest run it has seen without a demotion (FIFO's first).
+   */
+  horizon?: number;
 }
 
 /**
- * A task picked this many decision points in a row, while others were ready, is treated as
- * spinning (it keeps yielding to wait for someone) and drops below every other task. Without
- * it, a spin-wait with the higher priority would starve the task it waits for: a livelock that
- * no real scheduler would produce.
+ * Past the horizon, a task picked this many decision points in a row, while others were ready,
+ * is treated as spinning (it keeps yielding to wait for someone) and drops below every other
+ * task. Without it, a spin-wait with the higher priority would starve the task it waits for: a
+ * livelock that no real scheduler would produce. Before the horizon it must not act: a demotion
+ * is a priority change PCT's bound does not count, and a plain loop of 24 steps (the figure-5
+ * program of the PCT paper) would lose the 1/n chance the bound promises.
  */
 const SPIN_LIMIT = 24;
 
@@ -37,11 +46,14 @@ class Pct extends RecordingScheduler {
   private floor = 0;
   private lastPicked = -1;
   private streak = 0;
+  /** How many times a spinning task was demoted in this run (0: the run was pure PCT). */
+  spinDemotions = 0;
 
   constructor(
     private readonly seed: number,
     private readonly depth: number,
     private readonly steps: number,
+    private readonly horizon: number,
   ) {
     super();
     const rng = (this.rng = new Prng(seed));
@@ -74,7 +86,8 @@ class Pct extends RecordingScheduler {
     if (id !== this.lastPicked) {
       this.lastPicked = id;
       this.streak = 1;
-    } else if (++this.streak > SPIN_LIMIT) {
+    } else if (++this.streak > SPIN_LIMIT && Math.max(this.stepsTaken, decision) >= this.horizon) {
+      this.spinDemotions++;
       priority.set(id, --this.floor);
       best = highest(ready, priority);
       this.lastPicked = ready[best].id;
@@ -84,7 +97,7 @@ class Pct extends RecordingScheduler {
   }
 
   override toString(): string {
-    return `pct(${this.seed}, ${this.depth}, { steps: ${this.steps} })`;
+    return `pct(${this.seed}, ${this.depth}, { steps: ${this.steps}, horizon: ${this.horizon} })`;
   }
 }
 
@@ -111,7 +124,7 @@ function highest(ready: readonly TaskInfo[], priority: Map<number, number>): num
  * ```
  * @public
  */
-export function pct(seed: number, depth = 3, options: PctOptions = {}): RecordingScheduler {
+export function pct(seed: number, depth = 3, options: PctOptions = {}): RecordingScheduler & { readonly spinDemotions: number } {
   checkSeed(seed, "pct()");
   if (typeof depth !== "number" || !Number.isInteger(depth) || depth < 1) {
     throw new RangeError(`pct() needs a depth (bug depth d) that is a whole number ≥ 1, not ${describeValue(depth)}`);
@@ -120,5 +133,9 @@ export function pct(seed: number, depth = 3, options: PctOptions = {}): Recordin
   if (typeof steps !== "number" || !Number.isInteger(steps) || steps < 1) {
     throw new RangeError(`pct() needs options.steps (expected decision points per run) to be a whole number ≥ 1, not ${describeValue(steps)}`);
   }
-  return new Pct(seed, depth, steps);
+  const horizon = options?.horizon ?? 1000;
+  if (typeof horizon !== "number" || !(Number.isInteger(horizon) || horizon === Infinity) || horizon < 0) {
+    throw new RangeError(`pct() needs options.horizon (steps before spin demotion may act) to be a whole number ≥ 0, not ${describeValue(horizon)}`);
+  }
+  return new Pct(seed, depth, steps, horizon);
 }

@@ -16,6 +16,8 @@ export interface DecisionRecord {
   readonly ready: readonly TaskInfo[];
   /** Index into `ready` of the task that ran. */
   readonly chosen: number;
+  /** Index into `ready` of the task that ran last, still ready (so another choice preempts it); -1 if none. */
+  readonly running: number;
 }
 
 /**
@@ -35,19 +37,60 @@ export abstract class RecordingScheduler implements Scheduler {
   readonly choices: number[] = [];
   /** How many tasks were ready at each decision point. */
   readonly candidates: number[] = [];
+  /**
+   * Steps (task polls) the run has taken so far. `explore` keeps it current; a strategy that
+   * counts in steps (pct's horizon) falls back on the decision count when nobody does.
+   */
+  stepsTaken = 0;
   /** When set to an array, every decision is also logged there with its ready tasks. */
   log: DecisionRecord[] | undefined = undefined;
+
+  /**
+   * The task whose step came last, and whether it ended still ready (it yielded, rather than
+   * parked or finished). `explore` keeps them current; they define preemptions.
+   */
+  lastRan: number | undefined = undefined;
+  lastStillReady = false;
+  /**
+   * The same choices relative to the non-preemptive baseline: 0 continues the task that ran
+   * last when it is still ready (else takes the FIFO head); k ≥ 1 runs the k-th other ready task
+   * in FIFO order. The encoding of `p1:` tokens.
+   */
+  readonly pchoices: number[] = [];
+  /** Per decision: true when the last task was still ready there, so running another preempts it. */
+  readonly costly: boolean[] = [];
+  /** Decisions that ran another task while the last one was still ready (CHESS's preemptions). */
+  preemptions = 0;
+  /** With `keepReadyIds`: the ready task ids at each decision point (what partial-order reduction reads). */
+  readonly readyIds: number[][] = [];
+  keepReadyIds = false;
 
   chooseTask(ready: readonly TaskInfo[], now: number): number {
     const n = ready.length;
     const index = this.choices.length;
+    const running = this.running(ready);
     const k = clampChoice(this.pick(ready, now, index), n);
     this.choices.push(k);
     this.candidates.push(n);
+    if (this.keepReadyIds) {
+      const ids: number[] = new Array(n);
+      for (let i = 0; i < n; i++) ids[i] = ready[i].id;
+      this.readyIds.push(ids);
+    }
+    this.costly.push(running >= 0);
+    this.pchoices.push(running < 0 ? k : k === running ? 0 : k < running ? k + 1 : k);
+    if (running >= 0 && k !== running) this.preemptions++;
     if (this.log !== undefined) {
-      this.log.push({ index, at: now, ready: ready.map((t) => ({ id: t.id, name: t.name })), chosen: k });
+      this.log.push({ index, at: now, ready: ready.map((t) => ({ id: t.id, name: t.name })), chosen: k, running });
     }
     return k;
+  }
+
+  /** Index in `ready` of the task that ran last, if it is still ready there; otherwise -1. */
+  protected running(ready: readonly TaskInfo[]): number {
+    if (!this.lastStillReady || this.lastRan === undefined) return -1;
+    for (let i = 0; i < ready.length; i++) if (ready[i].id === this.lastRan) return i;
+    return -1;
   }
 
   /** The strategy: which of `ready` (FIFO order) runs at decision `decision`. Clamped afterwards. */

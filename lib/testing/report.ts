@@ -22,6 +22,9 @@ export interface ReportParts {
   readonly found: string;
   /** How it was shrunk, or undefined when it was not. */
   readonly shrunk: string | undefined;
+  /** The same run measured in preemptions, and its `p1:` token. */
+  readonly preemptions: number;
+  readonly preemptionToken: string;
 }
 
 const HEADLINE: Record<FailureKind, string> = {
@@ -47,6 +50,9 @@ export function formatReport(p: ReportParts): string {
   const n = deviations(p.choices);
   out.push(`  schedule: ${showSchedule(p.choices)}: ${n === 0 ? "plain FIFO" : `${n} deviation${n === 1 ? "" : "s"} from FIFO`}, ${p.steps} step${p.steps === 1 ? "" : "s"}`);
   for (const line of explainDecisions(p.decisions)) out.push(`    ${line}`);
+  out.push(
+    `  preemptions: ${p.preemptions} (runs of another task while the last one was still ready)  ·  from the non-preemptive baseline: replay(${JSON.stringify(p.preemptionToken)})`,
+  );
   out.push("");
   out.push("  timeline:");
   out.push(indent(p.timeline, 4));
@@ -60,7 +66,12 @@ export function explainDecisions(decisions: readonly DecisionRecord[]): string[]
     if (d.chosen === 0) continue;
     const ran = d.ready[d.chosen];
     const fifo = d.ready[0];
-    lines.push(`decision ${d.index} at t=${formatMs(d.at)}: ran ${who(ran)} instead of ${who(fifo)} (ready: ${d.ready.map(who).join(", ")})`);
+    if (fifo !== undefined && fifo.id < 0) {
+      lines.push(`decision ${d.index} at t=${formatMs(d.at)}: ${ran?.name ?? "?"}`); // a late-loop decision (timerWindow)
+      continue;
+    }
+    const preempts = d.running >= 0 && d.running !== d.chosen ? `, preempting ${who(d.ready[d.running])}` : "";
+    lines.push(`decision ${d.index} at t=${formatMs(d.at)}: ran ${who(ran)} instead of ${who(fifo)}${preempts} (ready: ${d.ready.map(who).join(", ")})`);
   }
   return lines;
 }

@@ -3,12 +3,17 @@
 // run can go wrong becomes a failure of a named kind — a thrown error, a deadlock, the step
 // limit, or nondeterminism — nothing is dropped and nothing uncontrolled is accepted.
 
+import type { VirtualClock } from "../clock";
 import { DeadlockError } from "../errors";
 import type { TraceEvent } from "../events";
 import { describeValue } from "../poll";
 import { Runtime } from "../runtime";
+import type { TaskInfo } from "../task";
 import { NondeterminismError, StepLimitError, type BusyTask } from "./errors";
+import { describeReads, watchSources } from "./sources";
 import type { DecisionRecord, RecordingScheduler } from "./recorder";
+import type { Transition } from "./dfs";
+import { endStep, startCollecting, stopCollecting } from "../footprint";
 
 /**
  * A test: spawn the tasks to explore on `rt` (create the state they share here too, so every
@@ -30,6 +35,13 @@ export interface RunOutcome {
   /** The choice taken at each decision point, and how many tasks were ready there. */
   readonly choices: readonly number[];
   readonly candidates: readonly number[];
+  /** The same choices relative to the non-preemptive baseline, which decisions could preempt, and how many did. */
+  readonly pchoices: readonly number[];
+  readonly costly: readonly boolean[];
+  readonly preemptions: number;
+  /** With `collect`: each step's task and footprint, and the ready task ids at each decision. */
+  readonly transitions: readonly Transition[] | undefined;
+  readonly readyIds: readonly (readonly number[])[] | undefined;
   /** Steps (task polls) the run took. */
   readonly steps: number;
   readonly trace: readonly TraceEvent[] | undefined;
@@ -39,8 +51,45 @@ export interface RunOutcome {
 /** How many extra steps are sampled after the step limit, to say who keeps running. */
 const LIVELOCK_SAMPLE = 64;
 
-/** Run `test` once under `scheduler`. With `traced`, the trace and every decision are kept. */
-export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSteps: number, traced: boolean): RunOutcome {
+/**
+ * The two candidates of a late-loop decision point: index 0 fires the next timer on time (what
+ * an idle loop does), index 1 is late and fires every timer due within the window in one phase,
+ * before any task they wake runs. Their ids are negative, so no task is mistaken for them.
+ */
+export const ON_TIME: TaskInfo = { id: -1, name: "event loop on time" };
+export const LATE: TaskInfo = { id: -2, name: "event loop late" };
+
+/**
+ * Run `test` once under `scheduler`. With `traced`, the trace and every decision are kept.
+ * `timerWindow` > 0 makes "is the loop late?" a decision wherever timers are due within that
+ * many ms of the next one.
+ */
+export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSteps: number, traced: boolean, timerWindow = 0, collect = false): RunOutcome {
+  const { result, reads } = watchSources(() => {
+    if (!collect) return runSteps(test, scheduler, maxSteps, traced, timerWindow, undefined);
+    startCollecting();
+    scheduler.keepReadyIds = true;
+    try {
+      return runSteps(test, scheduler, maxSteps, traced, timerWindow, { transitions: [], readyIds: [] });
+    } finally {
+      stopCollecting();
+    }
+  });
+  if (reads.length === 0 || result.kind === "nondeterminism") return result;
+  const error = new NondeterminismError(
+    `the test read the host's clock or random numbers, which are not part of the schedule, so the same schedule can behave differently: ` +
+      `${describeReads(reads).join("; ")}. Use the runtime clock (now(), sleep) and a seeded generator instead` +
+      (result.kind === undefined ? "" : ` (the run also failed: ${result.error instanceof Error ? result.error.message : String(result.error)})`),
+  );
+  return { ...result, kind: "nondeterminism", error };
+}
+
+interface Collected {
+  transitions: Transition[];
+  readyIds: number[][];
+}
+
+function runSteps(test: ScheduleTest, scheduler: RecordingScheduler, maxSteps: number, traced: boolean, timerWindow: number, collected: Collected | undefined): RunOutcome {
   const taskErrors: unknown[] = [];
   if (traced) scheduler.log = [];
   const rt = new Runtime({
@@ -56,6 +105,11 @@ export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSt
     deadlock,
     choices: scheduler.choices,
     candidates: scheduler.candidates,
+    pchoices: scheduler.pchoices,
+    costly: scheduler.costly,
+    preemptions: scheduler.preemptions,
+    transitions: collected?.transitions,
+    readyIds: collected?.readyIds,
     steps,
     trace: traced ? rt.trace : undefined,
     decisions: scheduler.log,
@@ -72,7 +126,14 @@ export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSt
   }
 
   for (;;) {
-    if (rt.step() === undefined) break;
+    scheduler.stepsTaken = steps;
+    if (timerWindow > 0) lateLoop(rt, scheduler, timerWindow);
+    const decisions = scheduler.choices.length;
+    const e = rt.step();
+    if (e === undefined) break;
+    scheduler.lastRan = e.task;
+    scheduler.lastStillReady = e.kind === "pending";
+    if (collected !== undefined) collect(collected, scheduler, decisions, e.task);
     if (++steps > maxSteps) {
       steps--;
       return verdict("maxSteps", new StepLimitError(maxSteps, sampleBusy(rt)));
@@ -122,6 +183,31 @@ export function runOnce(test: ScheduleTest, scheduler: RecordingScheduler, maxSt
     }
   }
   return verdict(undefined, undefined);
+}
+
+/**
+ * Idle, with timers armed: if others are due within `window` ms of the next, a real loop that
+ * wakes late fires them all in one phase. Ask the scheduler; when it says late, move the clock
+ * to the last of them, and the next step fires them together in deadline order.
+ */
+function lateLoop(rt: Runtime, scheduler: RecordingScheduler, window: number): void {
+  const d = rt.driver;
+  if (d.queue.length > 0) return;
+  const next = d.timers.nextDeadline();
+  if (next === undefined || next <= d.clock.now()) return;
+  const latest = d.timers.latestDueIn(next, next + window);
+  if (latest === undefined) return;
+  const late = { id: LATE.id, name: `${LATE.name}: timers due t=${next}…${latest} fire in one phase` };
+  if (scheduler.chooseTask([ON_TIME, late], next) === 1) (d.clock as VirtualClock).advanceTo(latest);
+}
+
+/** Record the step `task` just took, and the decision point it was chosen at (if any). */
+function collect(into: Collected, scheduler: RecordingScheduler, before: number, task: number): void {
+  const ids = scheduler.readyIds;
+  // Decisions made since `before`: a late-loop one (before the step) and the step's own.
+  for (let d = into.readyIds.length; d < ids.length; d++) into.readyIds.push(ids[d]);
+  const chosenHere = scheduler.choices.length > before ? ids.length - 1 : -1;
+  into.transitions.push({ task, footprint: endStep(task), decision: chosenHere });
 }
 
 /** Step a little further and say which tasks keep running, for the step-limit report. */

@@ -38,10 +38,14 @@ const MIN_RUN = 4;
  * @public
  */
 export function encodeSchedule(schedule: Schedule): string {
-  const choices = checkSchedule(schedule, "encodeSchedule").choices;
+  return encodeChoices(TOKEN_PREFIX, checkSchedule(schedule, "encodeSchedule").choices);
+}
+
+/** The token body shared by every format: `prefix`, then the choices as described above. */
+export function encodeChoices(prefix: string, choices: readonly number[]): string {
   let end = choices.length;
   while (end > 0 && choices[end - 1] === 0) end--;
-  let out = TOKEN_PREFIX;
+  let out = prefix;
   for (let i = 0; i < end; ) {
     const v = choices[i];
     if (v === 0) {
@@ -67,17 +71,22 @@ export function encodeSchedule(schedule: Schedule): string {
  * @public
  */
 export function decodeSchedule(token: string): Schedule {
+  return { choices: decodeChoices(TOKEN_PREFIX, "w", token) };
+}
+
+/** The inverse of {@link encodeChoices} for the format `prefix` (whose letter is `letter`). */
+export function decodeChoices(prefix: string, letter: string, token: string): number[] {
   if (typeof token !== "string") throw new TypeError(`a replay token must be a string, not ${describeValue(token)}`);
   const text = token.trim();
-  if (!text.startsWith(TOKEN_PREFIX)) {
-    const version = /^w(\d+):/.exec(text);
+  if (!text.startsWith(prefix)) {
+    const version = new RegExp(`^${letter}(\\d+):`).exec(text);
     if (version !== null) {
-      throw new RangeError(`replay token ${describeValue(token)} has format w${version[1]}, which this version of wakeful does not read (it reads ${TOKEN_PREFIX})`);
+      throw new RangeError(`replay token ${describeValue(token)} has format ${letter}${version[1]}, which this version of wakeful does not read (it reads ${prefix})`);
     }
-    throw new RangeError(`${describeValue(token)} is not a wakeful replay token: tokens start with "${TOKEN_PREFIX}"`);
+    throw new RangeError(`${describeValue(token)} is not a wakeful replay token of this kind: these tokens start with "${prefix}"`);
   }
   const choices: number[] = [];
-  let i = TOKEN_PREFIX.length;
+  let i = prefix.length;
   while (i < text.length) {
     const c = text[i];
     if (c === "_" || c === ".") {
@@ -97,7 +106,7 @@ export function decodeSchedule(token: string): Schedule {
     choices.push(v);
     i++;
   }
-  return { choices: trimSchedule(choices) };
+  return trimSchedule(choices);
 }
 
 /** The same choices without trailing zeros (they mean FIFO either way). */

@@ -5,6 +5,7 @@
 import type { TaskInfo } from "../task";
 import { checkSeed, Prng } from "./prng";
 import { RecordingScheduler } from "./recorder";
+import { PreemptionReplay, decodePreemptions, isPreemptionToken } from "./preemption";
 import { encodeSchedule, toSchedule, type Schedule } from "./schedule";
 
 class Fifo extends RecordingScheduler {
@@ -73,7 +74,8 @@ class Replay extends RecordingScheduler {
 /**
  * Replay a schedule or its token: choice i at decision point i, clamped to the ready tasks;
  * decisions past the end take 0 (FIFO). A token recorded before an unrelated change still
- * replays as far as it applies.
+ * replays as far as it applies. A preemption-relative `p1:` token replays from the
+ * non-preemptive baseline instead (see {@link nonPreemptive}).
  *
  * ```ts
  * const rt = new Runtime({ clock: "virtual", scheduler: replay("w1:01") });
@@ -81,5 +83,6 @@ class Replay extends RecordingScheduler {
  * @public
  */
 export function replay(tokenOrSchedule: string | Schedule): RecordingScheduler {
+  if (isPreemptionToken(tokenOrSchedule)) return new PreemptionReplay(decodePreemptions(tokenOrSchedule));
   return new Replay(toSchedule(tokenOrSchedule, "replay()"));
 }

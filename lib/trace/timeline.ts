@@ -29,6 +29,12 @@ export interface TimelineOptions {
    * @experimental
    */
   state?: boolean;
+  /**
+   * Most lanes to draw (default: all). When more tasks take part in the shown rows, only the
+   * lanes with an event of their own in those rows are drawn, and a line counts the rest by
+   * state: a run of 800 tasks stays as wide as the handful that act near its end.
+   */
+  maxLanes?: number;
 }
 
 /** The mark a lane shows in a row where its task did nothing, by state. */
@@ -59,6 +65,8 @@ export function timeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>, o
   if (typeof width !== "number" || !Number.isInteger(width) || width < 8) throw new RangeError(`timeline() width must be a whole number ≥ 8, not ${String(width)}`);
   const maxRows = options.maxRows ?? Infinity;
   if (typeof maxRows !== "number" || !(maxRows >= 1)) throw new RangeError(`timeline() maxRows must be ≥ 1, not ${String(maxRows)}`);
+  const maxLanes = options.maxLanes ?? Infinity;
+  if (typeof maxLanes !== "number" || !(maxLanes >= 1)) throw new RangeError(`timeline() maxLanes must be ≥ 1, not ${String(maxLanes)}`);
   if (list.length === 0) return "(no trace events: was the runtime created with { trace: true }?)";
 
   const m = movesOf(list, options.compact ?? true);
@@ -93,7 +101,30 @@ export function timeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>, o
     const row = marks[r - first] as string[];
     for (let i = 0; i < row.length; i++) if (row[i] !== " ") active[i] = true;
   }
-  const shown = lanes.map((_, i) => i).filter((i) => active[i]);
+  let shown = lanes.map((_, i) => i).filter((i) => active[i]);
+  // Too many lanes: draw the tasks that act last (the failing one is among them), up to
+  // maxLanes; rows of other tasks are counted, and the idle lanes are counted by state.
+  let collapsed = "";
+  const keep = lanes.map(() => true);
+  if (shown.length > maxLanes) {
+    keep.fill(false);
+    let kept = 0;
+    for (let r = moves.length - 1; r >= first && kept < maxLanes; r--) {
+      const mv = moves[r] as Move;
+      for (const i of [mv.lane, mv.causeLane]) {
+        if (i < 0 || keep[i] || kept >= maxLanes) continue;
+        keep[i] = true;
+        kept++;
+      }
+    }
+    const left = shown.filter((i) => !keep[i]);
+    shown = shown.filter((i) => keep[i]);
+    const last = marks[marks.length - 1] as string[];
+    const byMark = new Map<string, number>();
+    for (const i of left) byMark.set(last[i] as string, (byMark.get(last[i] as string) ?? 0) + 1);
+    const words = [...byMark].map(([mark, n]) => `${n} ${mark === MARK[READY] ? "ready" : mark === MARK[PARKED] ? "parked" : mark === MARK[RUNNING] ? "running" : "finished"}`);
+    collapsed = `… ${left.length} more task${left.length === 1 ? "" : "s"} not drawn (at the end: ${words.join(", ")}); their rows are counted`;
+  }
   const colWidth = (i: number) => Math.min(widths[i] as number, width);
 
   const times = moves.map((mv, r) => (r >= first ? formatTime(mv.t) : ""));
@@ -102,8 +133,9 @@ export function timeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>, o
   const out: string[] = [];
   out.push(line("t", shown.map((i) => fit({ text: (lanes[i] as { label: string }).label, tail: 0 }, colWidth(i)))));
   out.push(`${"─".repeat(tWidth)}─┼─${shown.map((i) => "─".repeat(colWidth(i))).join("──")}`);
+  if (collapsed !== "") out.push(line("", [collapsed]));
   if (first > 0) {
-    const hidden = lanes.length - shown.length;
+    const hidden = lanes.length - shown.length - (collapsed === "" ? 0 : lanes.filter((_, i) => active[i] && !keep[i]).length);
     const idle = hidden === 0 ? "" : ` (and ${hidden} task${hidden === 1 ? "" : "s"} with no part in the rows below)`;
     out.push(line("", [`… ${first} earlier row${first === 1 ? "" : "s"} not shown${idle}`]));
   }
@@ -112,8 +144,16 @@ export function timeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>, o
   const replay = options.state === true ? new MachineReplay() : undefined;
   let applied = 0;
   let lastStep = 0;
+  let skipped = 0;
   for (let r = first; r < moves.length; r++) {
     const t = times[r] as string;
+    const mv = moves[r] as Move;
+    if (!keep[mv.lane] && !(mv.causeLane >= 0 && keep[mv.causeLane])) {
+      skipped++;
+      continue;
+    }
+    if (skipped > 0) out.push(line("", [`… ${skipped} row${skipped === 1 ? "" : "s"} of tasks not drawn`]));
+    skipped = 0;
     const cells = shown.map((i) => {
       const c = cell(r, i);
       if (c.text.length <= 1) used.add(c.text);
@@ -129,6 +169,7 @@ export function timeline(events: Iterable<TraceEvent> | ArrayLike<TraceEvent>, o
       lastStep = n;
     }
   }
+  if (skipped > 0) out.push(line("", [`… ${skipped} row${skipped === 1 ? "" : "s"} of tasks not drawn`]));
   if (options.legend ?? true) {
     const text = legend(used);
     if (text !== "") out.push(`${" ".repeat(tWidth)}   ${text}`);

@@ -134,7 +134,7 @@ describe("testing schedulers", () => {
         }, { name: "setter" });
       };
       for (let seed = 0; seed < 30; seed++) {
-        const rt = new Runtime({ clock: "virtual", scheduler: pct(seed, 2, { steps: 5 }) });
+        const rt = new Runtime({ clock: "virtual", scheduler: pct(seed, 2, { steps: 5, horizon: 50 }) });
         spin(rt);
         let steps = 0;
         while (rt.step() !== undefined) expect(++steps).to.be.lessThan(200);
