@@ -42,7 +42,7 @@ export type { Scheduler } from "./scheduler";
 export type { ClockKind } from "./clock";
 export type { TraceEvent, TraceKind } from "./events";
 export { sleep, sleepUntil, interval, intervalAt, now, Interval, TICK_TOLERANCE_MS } from "./time";
-export type { MissedTickBehavior } from "./time";
+export type { MissedTickBehavior, SleepFuture } from "./time";
 export { CancelledError, TimeoutError, DeadlockError, ChannelClosedError } from "./errors";
 export type { ParkedTaskInfo } from "./errors";
 export { RingQueue } from "./queue";

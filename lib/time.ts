@@ -76,10 +76,42 @@ export abstract class Timed<T> extends Op<T> implements TimerEntry, Waiters {
   drop(cx: Context): void {
     if (removeWaiter(this, cx.waker) && countWaiters(this) === 0) this.disarm();
   }
+
+  /** {@link SleepFuture.isElapsed}. */
+  isElapsed(): boolean {
+    const d = this.driver;
+    return d !== undefined && this.deadline >= 0 && d.clock.now() >= this.deadline;
+  }
+
+  /** {@link SleepFuture.reset}. */
+  reset(deadline: number): void {
+    if (typeof deadline !== "number" || !Number.isFinite(deadline) || deadline < 0) {
+      throw new RangeError(`reset needs a deadline in ms ≥ 0 on the runtime clock, not ${describeValue(deadline)}`);
+    }
+    const armed = this.index >= 0;
+    this.disarm();
+    this.deadline = deadline;
+    // Whoever waits polls again: it re-arms at the new deadline, or finds it passed.
+    if (armed || this.waiters !== undefined) wakeWaiters(this);
+  }
+}
+
+/**
+ * What `sleep()` and `sleepUntil()` return: a future that can also be asked about, or moved,
+ * like tokio's `Sleep`.
+ * @public
+ */
+export interface SleepFuture extends Op<void> {
+  /** The deadline on the runtime clock (ms); for `sleep(ms)`, -1 until the first poll fixes it. */
+  readonly deadline: number;
+  /** True once the runtime clock has reached the deadline (false before the first poll). */
+  isElapsed(): boolean;
+  /** Move the deadline to `deadline` (runtime ms), earlier or later, even while tasks wait on it. */
+  reset(deadline: number): void;
 }
 
 /** `sleep(ms)`: the deadline is fixed at the first poll (a deadline is never negative). */
-class Sleep extends Timed<void> {
+class Sleep extends Timed<void> implements SleepFuture {
   constructor(private readonly ms: number) {
     super();
   }
@@ -94,15 +126,16 @@ class Sleep extends Timed<void> {
 }
 
 /** `sleepUntil(at)`: a class of its own, so a sleep holds no "absolute" flag (8 B per sleeper). */
-class SleepUntil extends Timed<void> {
-  constructor(private readonly at: number) {
+class SleepUntil extends Timed<void> implements SleepFuture {
+  constructor(at: number) {
     super();
+    this.deadline = at;
   }
   poll(cx: Context): Poll<void> {
-    return this.due(driverOf(cx, "sleepUntil()"), this.at, cx) ? READY_VOID : Poll.pending;
+    return this.due(driverOf(cx, "sleepUntil()"), this.deadline, cx) ? READY_VOID : Poll.pending;
   }
   describe(): string {
-    return `sleepUntil(${formatMs(this.at)})`;
+    return `sleepUntil(${formatMs(this.deadline)})`;
   }
 }
 
@@ -114,12 +147,12 @@ class SleepUntil extends Timed<void> {
  * ```
  * @public
  */
-export function sleep(ms: number): Op<void> {
+export function sleep(ms: number): SleepFuture {
   return new Sleep(checkMs("sleep", ms));
 }
 
 /** Wait until the runtime clock reads `deadline` (ms); ready at once if it already has. @public */
-export function sleepUntil(deadline: number): Op<void> {
+export function sleepUntil(deadline: number): SleepFuture {
   if (typeof deadline !== "number" || Number.isNaN(deadline)) {
     throw new RangeError(`sleepUntil needs a deadline in ms, not ${describeValue(deadline)}`);
   }

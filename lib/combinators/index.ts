@@ -32,7 +32,7 @@ export type { ValueOf, ValueOfOperation } from "./children";
 export { join } from "./join";
 export { race } from "./race";
 export { select } from "./select";
-export type { Selected } from "./select";
+export type { Selected, SelectOptions } from "./select";
 export { scope, Scope } from "./scope";
 export { timeout, timeoutAt } from "./timeout";
 export { JoinSet, type JoinOutcome } from "./joinset";
