@@ -77,21 +77,26 @@ if (process.argv.includes("--check")) {
     console.log(`api: the public surface matches ${path.relative(root, reportFile)}`);
     process.exit(0);
   }
-  // A line diff is enough here: the report is one name per line, sorted within each entry.
-  const a = old.split("\n");
-  const b = report.split("\n");
-  const inA = new Set(a);
-  const inB = new Set(b);
-  console.error(`api: the public surface differs from ${path.relative(root, reportFile)} (- in the file, + in the sources):`);
-  let section = "";
-  for (const line of b) {
-    if (line.startsWith("## ")) section = line;
-    if (!inA.has(line)) console.error(`  ${section}\n  + ${line}`);
-  }
-  section = "";
-  for (const line of a) {
-    if (line.startsWith("## ")) section = line;
-    if (!inB.has(line)) console.error(`  ${section}\n  - ${line}`);
+  // The report is one name per line, sorted within each entry: compare the entries' lines as sets.
+  const sections = (text) => {
+    const map = new Map();
+    let lines = map.set("(header)", new Set()).get("(header)");
+    for (const line of text.split("\n")) {
+      if (line.startsWith("## ")) map.set(line.replace(/ \(\d+ names\)$/, ""), (lines = new Set()));
+      else if (line !== "") lines.add(line);
+    }
+    return map;
+  };
+  const was = sections(old);
+  const is = sections(report);
+  console.error(`api: the public surface differs from ${path.relative(root, reportFile)} (- only in the file, + only in the sources):`);
+  for (const section of new Set([...was.keys(), ...is.keys()])) {
+    const a = was.get(section) ?? new Set();
+    const b = is.get(section) ?? new Set();
+    const changes = [...[...a].filter((l) => !b.has(l)).map((l) => `    - ${l.replace(/^- /, "")}`), ...[...b].filter((l) => !a.has(l)).map((l) => `    + ${l.replace(/^- /, "")}`)];
+    if (!was.has(section)) changes.unshift("    (a new entry point)");
+    if (!is.has(section)) changes.unshift("    (an entry point that is gone)");
+    if (changes.length) console.error(`  ${section}\n${changes.join("\n")}`);
   }
   console.error("If the change is meant, run `npm run api` and commit the file with it.");
   process.exit(1);
