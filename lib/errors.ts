@@ -28,6 +28,7 @@ function brand(cls: abstract new (...args: never[]) => Error, name: string): voi
 
 /** Thrown at the suspension point of an aborted task (rule 8). Rethrow it if you catch it. @public */
 export class CancelledError extends Error {
+  /** Always `"CancelledError"`, so a caught error can be told apart without `instanceof`. */
   override readonly name = "CancelledError";
   constructor(message = "the task was cancelled") {
     super(message);
@@ -36,15 +37,21 @@ export class CancelledError extends Error {
 
 /** Thrown by `timeout(ms, body)` once the deadline passed; the inner operation has already been cancelled. @public */
 export class TimeoutError extends Error {
+  /** Always `"TimeoutError"`, so a caught error can be told apart without `instanceof`. */
   override readonly name = "TimeoutError";
-  constructor(readonly ms: number) {
+  constructor(
+    /** The time limit that passed (ms). */
+    readonly ms: number,
+  ) {
     super(`timed out after ${formatMs(ms)} ms`);
   }
 }
 
 /** One parked task in a deadlock report. @public */
 export interface ParkedTaskInfo {
+  /** The task's id. */
   readonly id: number;
+  /** The task's name, if it has one. */
   readonly name: string | undefined;
   /** What the task waits on, as its future describes itself (`sleep(50)`, `recv on channel#3`). */
   readonly waitsOn: string;
@@ -58,8 +65,15 @@ export interface ParkedTaskInfo {
  * @public
  */
 export class DeadlockError extends Error {
+  /** Always `"DeadlockError"`, so a caught error can be told apart without `instanceof`. */
   override readonly name = "DeadlockError";
-  constructor(readonly tasks: readonly ParkedTaskInfo[], readonly at: number, why = "nothing can wake them") {
+  constructor(
+    /** Every task left parked: what it waits on, and whether its waker was lost. */
+    readonly tasks: readonly ParkedTaskInfo[],
+    /** The runtime clock (ms) when the deadlock was detected. */
+    readonly at: number,
+    why = "nothing can wake them",
+  ) {
     const one = tasks.length === 1;
     super(
       `deadlock at t=${formatMs(at)}: ${tasks.length} task${one ? " is" : "s are"} parked and ${one ? why.replace(/\bthem\b/g, "it") : why}\n` +
@@ -76,6 +90,7 @@ function describeParked(t: ParkedTaskInfo): string {
 
 /** `send` on a channel whose receiver is gone, or another use of a closed channel. @public */
 export class ChannelClosedError extends Error {
+  /** Always `"ChannelClosedError"`, so a caught error can be told apart without `instanceof`. */
   override readonly name = "ChannelClosedError";
   constructor(message = "the channel is closed") {
     super(message);

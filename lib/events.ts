@@ -45,16 +45,27 @@ export type TraceKind =
  * @public
  */
 export interface TraceEvent {
+  /** The runtime clock (ms) when it happened. */
   readonly t: number;
+  /** What happened. */
   readonly kind: TraceKind;
+  /** The task it happened to (for timer events, the task that armed the timer). */
   readonly task: number;
+  /** The task's name, if it has one. */
   readonly name?: string;
+  /** Words about it: the future (`sleep(50)`), the error message, `abort`. */
   readonly detail?: string;
+  /** For wakes and cancels, who caused it: a task id, `"timer"`, or `"outside"`. */
   readonly by?: number | "timer" | "outside";
+  /** On `arm`, `disarm` and `timer`: the timer's deadline (ms, runtime clock). */
   readonly deadline?: number;
+  /** On `arm`, `disarm` and `timer`: the arming order, which breaks ties between equal deadlines. */
   readonly seq?: number;
+  /** On `pick`: the chosen task's place in the run queue (0 = the head, what FIFO would run). */
   readonly queueIndex?: number;
+  /** On `pick`: how many tasks were ready. */
   readonly ready?: number;
+  /** On `poll` with `traceSites: true`: where the task yielded the future (`file:line`). */
   readonly site?: string;
   readonly stepLabel?: string;
 }

@@ -68,6 +68,7 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
     this.task.cancel();
   }
 
+  /** Ready with the task's value (or throws its error) once it has ended; until then, Pending. */
   poll(cx: Context): Poll<T> {
     const task = this.task;
     if (task.ended) {
@@ -83,6 +84,7 @@ export class JoinHandle<T> extends Op<T> implements PromiseLike<T> {
     removeWaiter(this.task, cx.waker);
   }
 
+  /** `join task #2 "name"`: what a task waiting on this handle waits for, in traces and deadlock reports. */
   describe(): string {
     return `join ${this.task.label}`;
   }

@@ -10,7 +10,9 @@
 
 /**
  * The model (Poll, Future, Waker, Context), the runtime and its tasks, time, combinators, sync
- * primitives and errors.
+ * primitives and errors. The sync primitives alone are also `wakeful/sync`; the plumbing for
+ * writing your own futures and primitives (SimpleWaker, WakerSet, RingQueue, Waiter…) is
+ * `wakeful/primitives`.
  *
  * ```ts
  * import { run, spawn, sleep } from "wakeful";
@@ -26,8 +28,7 @@
 export { Poll, Op, isFuture } from "./poll";
 export type { Future, Operation, Body } from "./poll";
 export type { Waker, Context } from "./waker";
-export { noopWaker, noopContext, SimpleWaker } from "./waker";
-export { WakerSet } from "./waiting";
+export { noopWaker, noopContext } from "./waker";
 export { from, pollFn, ready, pending, yieldNow, fromPromise } from "./futures";
 export { step } from "./step";
 export { captureYieldSites } from "./site";
@@ -45,6 +46,5 @@ export { sleep, sleepUntil, interval, intervalAt, now, Interval, TICK_TOLERANCE_
 export type { MissedTickBehavior, SleepFuture } from "./time";
 export { CancelledError, TimeoutError, DeadlockError, ChannelClosedError } from "./errors";
 export type { ParkedTaskInfo } from "./errors";
-export { RingQueue } from "./queue";
 export * from "./combinators/index";
 export * from "./sync/index";

@@ -6,13 +6,25 @@ import type { Context } from "./waker";
 import { noteSite, sites } from "./site";
 
 /** The answer of `poll`: ready with a value, or pending (a wake is arranged). @public */
-export type Poll<T> = { readonly ready: true; readonly value: T } | { readonly ready: false };
+export type Poll<T> =
+  | {
+      /** True: the future is done. */
+      readonly ready: true;
+      /** What the future produced. */
+      readonly value: T;
+    }
+  | {
+      /** False: not yet; the poller's waker has been handed on and will be woken. */
+      readonly ready: false;
+    };
 
 const PENDING: Poll<never> = Object.freeze({ ready: false as const });
 
 /** Constructors for {@link Poll}. `Poll.pending` is one shared frozen object: Pending never allocates. @public */
 export const Poll: {
+  /** A ready answer carrying `value` (a new object each time). */
   ready<T>(value: T): Poll<T>;
+  /** The pending answer: one shared frozen object. */
   readonly pending: Poll<never>;
 } = Object.freeze({
   ready<T>(value: T): Poll<T> {
@@ -32,6 +44,10 @@ export const Poll: {
  * @public
  */
 export interface Future<T> {
+  /**
+   * Ready with the value, or Pending after handing `cx.waker` to whatever will make it ready.
+   * Called by the driver (or by a combinator, or by hand with a {@link Context}), never by `yield*`.
+   */
   poll(cx: Context): Poll<T>;
   /**
    * Optional. The waiter that polled with `cx` is gone (its task was cancelled, or a combinator
@@ -50,7 +66,10 @@ export interface Future<T> {
 }
 
 /** What `yield*` accepts: an iterable whose iterator yields futures and returns `T`. @public */
-export type Operation<T> = { [Symbol.iterator](): Iterator<Future<unknown>, T, unknown> };
+export type Operation<T> = {
+  /** The walk `yield*` makes: it yields futures to the driver and returns `T`. */
+  [Symbol.iterator](): Iterator<Future<unknown>, T, unknown>;
+};
 
 /** A body a task or combinator can run: a generator function, an operation, or a future. @public */
 export type Body<T> = (() => Operation<T>) | Operation<T> | Future<T>;
@@ -125,6 +144,7 @@ const WALK_YIELDED = 2;
 export abstract class Op<T> implements Future<T>, PromiseLike<T> {
   #walk = WALK_IDLE;
 
+  /** See {@link Future.poll}: what each kind of future does when polled. */
   abstract poll(cx: Context): Poll<T>;
 
   /** `await` support: drives this future on a fresh real-clock runtime (`run(fut)`), never resolving to the future itself. */
@@ -138,6 +158,7 @@ export abstract class Op<T> implements Future<T>, PromiseLike<T> {
     return outcome.then(onfulfilled, onrejected);
   }
 
+  /** `yield* fut`: yields this future once and returns its value (see {@link Operation}). */
   [Symbol.iterator](): Iterator<Future<unknown>, T, unknown> {
     if (this.#walk !== WALK_IDLE || this.next !== Op.prototype.next) return new YieldOnce(this);
     this.#walk = WALK_STARTED;

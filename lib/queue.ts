@@ -17,6 +17,7 @@ export class RingQueue<T> {
     this.mask = cap - 1;
   }
 
+  /** Add `item` at the tail. */
   push(item: T): void {
     if (this.length > this.mask) this.grow();
     this.slots[(this.head + this.length) & this.mask] = item;
@@ -42,6 +43,7 @@ export class RingQueue<T> {
     return item;
   }
 
+  /** The head item, left in place; undefined when empty. */
   peek(): T | undefined {
     return this.length === 0 ? undefined : this.slots[this.head];
   }
@@ -74,12 +76,14 @@ export class RingQueue<T> {
     return false;
   }
 
+  /** The items, head first, as a new array. */
   toArray(): T[] {
     const out = new Array<T>(this.length);
     for (let k = 0; k < this.length; k++) out[k] = this.slots[(this.head + k) & this.mask] as T;
     return out;
   }
 
+  /** Remove every item (their slots are cleared, so nothing is kept alive). */
   clear(): void {
     while (this.length > 0) this.shift();
   }

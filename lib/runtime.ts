@@ -62,6 +62,7 @@ export class Runtime {
   readonly driver: Driver;
   /** Every event, when created with `trace: true` (otherwise empty). */
   readonly trace: readonly TraceEvent[];
+  /** What this runtime counts (tasks spawned, polls, wakes…) and holds now (the run queue, live tasks, timers): a live read-only view. */
   readonly metrics: RuntimeMetrics;
 
   constructor(options: RuntimeOptions = {}) {

@@ -78,7 +78,9 @@ const LOW_BITS = (1 << SHIELD_SHIFT) - 1;
 
 /** The id and name of a task, as schedulers and error handlers see it. @public */
 export interface TaskInfo {
+  /** Unique within its runtime, in spawn order (the main task of `run` is #1). */
   readonly id: number;
+  /** The name given at spawn (`{ name }`), if any. */
   readonly name: string | undefined;
 }
 

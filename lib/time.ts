@@ -190,6 +190,7 @@ export class Interval {
 
   /** @internal Made by {@link interval} and {@link intervalAt}. */
   constructor(
+    /** Milliseconds between ticks. */
     readonly period: number,
     missedTick: MissedTickBehavior,
     /** The first tick's time, when given (intervalAt); else the first poll's. */

@@ -15,6 +15,7 @@ import type { Waker } from "./waker";
  * second on) an array of them. One field instead of two saves 8 B per task and per timer.
  */
 export interface Waiters {
+  /** Undefined (none), the only waiter, or an array once a second one registered. */
   waiters: Waker | Waker[] | undefined;
 }
 
@@ -202,6 +203,7 @@ export class WakerSet {
     return removeWaiter(this, w);
   }
 
+  /** How many wakers are registered. */
   get size(): number {
     return countWaiters(this);
   }

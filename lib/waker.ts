@@ -32,6 +32,7 @@ export const RUNTIME: unique symbol = Symbol.for("wakeful.runtime");
 
 /** What `poll` receives: the waker of whoever polls (a task, or a combinator's child). @public */
 export interface Context {
+  /** The waker to hand on when returning Pending: waking it polls the poller again. */
   readonly waker: Waker;
 }
 

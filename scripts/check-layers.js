@@ -4,8 +4,10 @@
 //  2. Value imports between lib/ files form no cycle (`import type` is free).
 //  3. Folders import only downward: core (lib/*.ts) never imports a subfolder; sync and
 //     combinators import core; lib/index.ts (the entry point) re-exports core, sync and
-//     combinators; trace imports core; testing imports core, sync, combinators,
-//     trace; node imports anything but testing; testing-node (Node-only testing) imports anything.
+//     combinators; primitives (the plumbing entry) re-exports core and sync; trace imports
+//     core; testing imports core, sync, combinators, trace; node imports anything but
+//     testing and primitives (it takes the plumbing from core and sync directly);
+//     testing-node (Node-only testing) imports anything.
 //  4. Outside lib/node, host.ts is the only file that touches host timers or macrotasks.
 "use strict";
 const fs = require("fs");
@@ -32,6 +34,7 @@ const allowed = {
   core: ["core"],
   sync: ["core", "sync"],
   combinators: ["core", "combinators"],
+  primitives: ["core", "sync", "primitives"], // lib/primitives: plumbing for writing primitives
   trace: ["core", "trace"],
   testing: ["core", "sync", "combinators", "trace", "testing"],
   node: ["core", "sync", "combinators", "trace", "node"],

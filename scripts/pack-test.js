@@ -1,6 +1,6 @@
 // The package as a user gets it: build a copy of the sources, `npm pack` it, install the tarball
-// into a fresh project offline, and use every entry point (wakeful, wakeful/testing,
-// wakeful/trace, wakeful/node) from an ES module (.mjs) and from CommonJS (.cjs), running a
+// into a fresh project offline, and use every entry point (wakeful, wakeful/sync,
+// wakeful/primitives, wakeful/testing, wakeful/trace, wakeful/node) from an ES module (.mjs) and from CommonJS (.cjs), running a
 // tiny program through each, first without the optional peer fast-check; then type-check
 // TypeScript consumers against the packed types (CommonJS, and an ES module under nodenext that
 // combines scheduleArbitrary with fast-check, with Node 20's usual lib and no Node types), run
@@ -70,7 +70,7 @@ step("npm pack", () => {
   const info = JSON.parse(out)[0];
   tarball = path.join(tmp, info.filename);
   const files = info.files.map((f) => f.path);
-  for (const must of ["package.json", "LICENSE", "README.md", "CHANGELOG.md", "dist/cjs/index.js", "dist/esm/index.js", "dist/cjs/index.d.ts", "dist/esm/index.d.ts", "dist/cjs/node/index.js", "dist/esm/node/index.js", "dist/cjs/node/index.d.ts", "dist/esm/node/index.d.ts", "dist/esm/package.json", "dist/cjs/package.json"]) {
+  for (const must of ["package.json", "LICENSE", "README.md", "CHANGELOG.md", "dist/cjs/index.js", "dist/esm/index.js", "dist/cjs/index.d.ts", "dist/esm/index.d.ts", "dist/cjs/node/index.js", "dist/esm/node/index.js", "dist/cjs/node/index.d.ts", "dist/esm/node/index.d.ts", "dist/cjs/sync/index.js", "dist/esm/sync/index.d.ts", "dist/cjs/primitives/index.js", "dist/esm/primitives/index.d.ts", "dist/esm/package.json", "dist/cjs/package.json"]) {
     if (!files.includes(must)) throw new Error(`the tarball lacks ${must}`);
   }
   const stray = files.filter((f) => /^(lib|spec|examples|bench|scripts)\//.test(f) || f.endsWith(".ts") && !f.endsWith(".d.ts"));
@@ -138,6 +138,22 @@ out.core = wakeful.runSync(function* () {
   yield* wakeful.sleep(5);
   return (yield* h) + " after " + wakeful.now() + " ms";
 });
+out.sync = wakeful.runSync(function* () {
+  const [tx, rx] = sync.channel(1);
+  wakeful.spawn(function* () { yield* tx.send("sent"); });
+  return (yield* rx.recv()) + (sync.Mutex === wakeful.Mutex ? ", same Mutex as the main entry" : ", another Mutex");
+});
+{
+  // A waker of one's own, parked in a WakerSet and woken through it.
+  class Flag extends primitives.SimpleWaker { constructor() { super(); this.woken = 0; } wake() { this.woken++; } }
+  const flag = new Flag();
+  const set = new primitives.WakerSet();
+  set.add(flag);
+  set.wakeAll();
+  const q = new primitives.RingQueue();
+  q.push(flag.woken);
+  out.primitives = "woken " + q.shift() + ", main entry " + ("WakerSet" in wakeful ? "has" : "lacks") + " WakerSet";
+}
 const result = testing.explore((rt) => {
   rt.spawn(function* () { yield* wakeful.sleep(1); });
   rt.spawn(function* () { yield* wakeful.yieldNow(); });
@@ -169,15 +185,15 @@ wakeful.run(function* () {
 `;
 fs.writeFileSync(
   path.join(app, "esm.mjs"),
-  program(`import * as wakeful from "wakeful";\nimport * as testing from "wakeful/testing";\nimport * as trace from "wakeful/trace";\nimport * as node from "wakeful/node";`),
+  program(`import * as wakeful from "wakeful";\nimport * as sync from "wakeful/sync";\nimport * as primitives from "wakeful/primitives";\nimport * as testing from "wakeful/testing";\nimport * as trace from "wakeful/trace";\nimport * as node from "wakeful/node";`),
 );
 fs.writeFileSync(
   path.join(app, "cjs.cjs"),
-  program(`const wakeful = require("wakeful");\nconst testing = require("wakeful/testing");\nconst trace = require("wakeful/trace");\nconst node = require("wakeful/node");`),
+  program(`const wakeful = require("wakeful");\nconst sync = require("wakeful/sync");\nconst primitives = require("wakeful/primitives");\nconst testing = require("wakeful/testing");\nconst trace = require("wakeful/trace");\nconst node = require("wakeful/node");`),
 );
-const expected = JSON.stringify({ core: "child after 10 ms", testing: "explored, no failure", trace: "timeline names the task", node: "ECHO" });
+const expected = JSON.stringify({ core: "child after 10 ms", sync: "sent, same Mutex as the main entry", primitives: "woken 1, main entry lacks WakerSet", testing: "explored, no failure", trace: "timeline names the task", node: "ECHO" });
 for (const file of ["esm.mjs", "cjs.cjs"]) {
-  step(`run ${file} (wakeful, wakeful/testing, wakeful/trace, wakeful/node)`, () => {
+  step(`run ${file} (wakeful, wakeful/sync, wakeful/primitives, wakeful/testing, wakeful/trace, wakeful/node)`, () => {
     const out = run(process.execPath, [file], app).trim();
     if (out !== expected) throw new Error(`${file} printed\n  ${out}\nexpected\n  ${expected}`);
     return out;
@@ -186,7 +202,7 @@ for (const file of ["esm.mjs", "cjs.cjs"]) {
 
 step("ESM and CommonJS load the same API (every export of each entry point, by name)", () => {
   const script = `
-    const entries = ["wakeful", "wakeful/testing", "wakeful/trace", "wakeful/node"];
+    const entries = ["wakeful", "wakeful/sync", "wakeful/primitives", "wakeful/testing", "wakeful/trace", "wakeful/node"];
     const out = [];
     (async () => {
       for (const e of entries) {
@@ -206,6 +222,9 @@ step("type-check a CommonJS TypeScript consumer against the packed types (nodene
   fs.writeFileSync(
     path.join(app, "consumer.ts"),
     `import { runSync, sleep, spawn, channel, type JoinHandle, type Operation } from "wakeful";
+import { Poll, type Context, type Future } from "wakeful";
+import { Semaphore, type Resource } from "wakeful/sync";
+import { WakerSet, SimpleWaker } from "wakeful/primitives";
 import { explore } from "wakeful/testing";
 import { timeline, type TraceEvent } from "wakeful/trace";
 import { TcpListener, TcpStream, spawnBlocking, fromEvent, toAbortSignal } from "wakeful/node";
@@ -234,7 +253,16 @@ function* server(): Operation<void> {
 }
 // @ts-expect-error a TcpStream read is bytes, not a string
 const wrong: Operation<string> = (function* () { const l = yield* TcpListener.bind(0); const s = yield* l.accept(); return yield* s.read(); })();
-void v; void r; void t; void server; void wrong;
+// A future of one's own, built from the primitives entry.
+class Gate implements Future<void> {
+  open = false;
+  private readonly waiters = new WakerSet();
+  poll(cx: Context): Poll<void> { if (this.open) return Poll.ready(undefined); this.waiters.add(cx.waker); return Poll.pending; }
+  drop(cx: Context): void { this.waiters.delete(cx.waker); }
+}
+class Flag extends SimpleWaker { wake(): void {} }
+const sem: Resource = new Semaphore(1);
+void v; void r; void t; void server; void wrong; void Gate; void Flag; void sem;
 `,
   );
   fs.writeFileSync(
@@ -256,6 +284,8 @@ step("type-check and run an ES module TypeScript consumer (nodenext, lib es2023,
     `import * as fc from "fast-check";
 import { JoinSet, Mutex, sleep, yieldNow, type Runtime } from "wakeful";
 import { check, scheduleArbitrary, type Schedule } from "wakeful/testing";
+import { Notify } from "wakeful/sync";
+import { RingQueue } from "wakeful/primitives";
 
 declare const console: { log(line: string): void }; // no Node types here, on purpose
 
@@ -289,6 +319,9 @@ fc.assert(
 );
 const set = new JoinSet<number>();
 set[Symbol.dispose]();
+const queue = new RingQueue<Notify>();
+queue.push(new Notify());
+if (queue.length !== 1) throw new Error("RingQueue lost its item");
 console.log(\`held for \${runs} schedules\`);
 `,
   );

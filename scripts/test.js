@@ -2,14 +2,14 @@
 // another (a failing spec used to stop the examples check from running); the run fails if any
 // step failed, and the last line names which.
 //
-//   node scripts/test.js            typecheck, lint, spec, examples
+//   node scripts/test.js            typecheck, lint, api:check (the public surface), spec, examples
 //   node scripts/test.js spec lint  only those steps, in the order given above
 "use strict";
 const { spawnSync } = require("child_process");
 const path = require("path");
 
 const root = path.join(__dirname, "..");
-const steps = ["typecheck", "lint", "spec", "examples"];
+const steps = ["typecheck", "lint", "api:check", "spec", "examples"];
 const wanted = process.argv.slice(2);
 for (const w of wanted) if (!steps.includes(w)) throw new Error(`unknown step ${w}: the steps are ${steps.join(", ")}`);
 

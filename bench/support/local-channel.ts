@@ -2,7 +2,8 @@
 // the real `channel` from lib/sync. Deliberately minimal: one receiver, no close, no cancel
 // safety, no FIFO guarantee among senders. It shows what a hand-off costs on the core alone.
 
-import { Op, Poll, RingQueue, type Context, type Waker } from "../../lib/index";
+import { Op, Poll, type Context, type Waker } from "../../lib/index";
+import { RingQueue } from "../../lib/primitives/index";
 
 const READY_VOID: Poll<void> = Poll.ready(undefined);
 

@@ -16,7 +16,8 @@
 // Last, the three delays on wakeful, written as a page (build/tutorial/02-busy-executor.html):
 // after the last one parks, the run queue is empty and the three timers wait in the heap.
 
-import { Poll, RingQueue, Runtime, noopContext, sleep } from "../../lib/index";
+import { Poll, Runtime, noopContext, sleep } from "../../lib/index";
+import { RingQueue } from "../../lib/primitives/index";
 import { look, moveWhere } from "./support/page";
 import type { Context, Future } from "../../lib/index";
 

@@ -21,7 +21,8 @@
 // delay parked with its timer in the heap; the countdown back in the queue after waking itself
 // during its poll; a timer leaving the heap and its task joining the queue.
 
-import { Poll, RingQueue, Runtime, sleep } from "../../lib/index";
+import { Poll, Runtime, sleep } from "../../lib/index";
+import { RingQueue } from "../../lib/primitives/index";
 import type { Context, Future, Waker } from "../../lib/index";
 import { Countdown } from "./support/futures";
 import { after, moveWhere, writePage } from "./support/page";

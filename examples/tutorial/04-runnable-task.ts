@@ -17,7 +17,8 @@
 // wakeful, written as a page (build/tutorial/04-runnable-task.html); at the move where fragile
 // fails, the others are still in the run queue, each with the reason it is there.
 
-import { Poll, RingQueue, Runtime } from "../../lib/index";
+import { Poll, Runtime } from "../../lib/index";
+import { RingQueue } from "../../lib/primitives/index";
 import type { Context, Future, Waker } from "../../lib/index";
 import { Countdown, Doorbell } from "./support/futures";
 import { look, moveWhere } from "./support/page";

@@ -18,8 +18,8 @@
 // The exercise (docs/tutorial/05-the-lost-wake-up.md): fix the Sleep. The solution is at the
 // end: arrange the wake-up, either by giving the waker to a timer or by building on `sleep()`.
 
-import { DeadlockError, Op, Poll, RingQueue, Runtime, now, sleep, spawn } from "../../lib/index";
-import type { Context, Future, Operation, Waker } from "../../lib/index";
+import { DeadlockError, Op, Poll, Runtime, now, sleep, spawn, type Context, type Future, type Operation, type Waker } from "../../lib/index";
+import { RingQueue } from "../../lib/primitives/index";
 import { timeline } from "../../lib/trace/index";
 import { after, moveWhere, writePage } from "./support/page";
 

@@ -8,7 +8,8 @@
 // stopped being true, this example's output would change and `npm test` would say so. The
 // traced run of the events.ts row is written as a page (build/tutorial/09-tour-of-lib.html).
 
-import { Poll, Runtime, RingQueue, call, from, now, pollFn, ready, run, runSync, sleep, spawn, timeout, yieldNow } from "../../lib/index";
+import { Poll, Runtime, call, from, now, pollFn, ready, run, runSync, sleep, spawn, timeout, yieldNow } from "../../lib/index";
+import { RingQueue } from "../../lib/primitives/index";
 import type { Context, Operation, Scheduler, TraceEvent } from "../../lib/index";
 import { Countdown } from "./support/futures";
 import { look, moveWhere } from "./support/page";

@@ -11,8 +11,12 @@ import type { ScheduleTest } from "./run";
  * @public
  */
 export class CounterexampleError extends Error {
+  /** Always `"CounterexampleError"`. */
   override readonly name = "CounterexampleError";
-  constructor(readonly failure: ExploreFailure) {
+  constructor(
+    /** The failure, shrunk, with its parts (token, schedule, timeline, the error). */
+    readonly failure: ExploreFailure,
+  ) {
     super(failure.report, { cause: failure.error });
   }
 }

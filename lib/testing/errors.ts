@@ -4,7 +4,9 @@
 
 /** One task seen running while a schedule went past its step limit. @public */
 export interface BusyTask {
+  /** The task's id. */
   readonly id: number;
+  /** The task's name, if it has one. */
   readonly name: string | undefined;
   /** Steps it took in the sample the report was made from. */
   readonly steps: number;
@@ -18,9 +20,12 @@ export interface BusyTask {
  * @public
  */
 export class StepLimitError extends Error {
+  /** Always `"StepLimitError"`. */
   override readonly name = "StepLimitError";
   constructor(
+    /** The limit that was passed. */
     readonly maxSteps: number,
+    /** The tasks seen running in the last steps, busiest first. */
     readonly tasks: readonly BusyTask[],
   ) {
     super(
@@ -37,5 +42,6 @@ export class StepLimitError extends Error {
  * @public
  */
 export class NondeterminismError extends Error {
+  /** Always `"NondeterminismError"`. */
   override readonly name = "NondeterminismError";
 }

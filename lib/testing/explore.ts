@@ -72,11 +72,13 @@ export interface ExploreOptions {
   replay?: string | Schedule;
   /** Called every `progressEvery` schedules (default 100), and when a failure is found. */
   onProgress?: (progress: ExploreProgress) => void;
+  /** How many schedules between two `onProgress` calls (default 100). */
   progressEvery?: number;
 }
 
 /** What {@link ExploreOptions.onProgress} receives. @public */
 export interface ExploreProgress {
+  /** Exploring schedules, or shrinking the failure found. */
   readonly phase: "explore" | "shrink";
   /** Schedules explored so far (shrinking runs not counted). */
   readonly schedules: number;
@@ -90,6 +92,7 @@ export interface ExploreProgress {
 export interface ExploreFailure {
   /** What failed: the thrown error, a DeadlockError, a StepLimitError or a NondeterminismError. */
   readonly error: unknown;
+  /** Which of those it is. */
   readonly kind: FailureKind;
   /** `w1:…`: `replay(token)` or `check(test, { replay: token })` runs this schedule again. */
   readonly token: string;
@@ -111,7 +114,16 @@ export interface ExploreFailure {
   /** The deadlock, when tasks were left parked with nothing to wake them. */
   readonly deadlock: DeadlockError | undefined;
   /** The schedule as first found, before shrinking, and its number among those explored (1-based). */
-  readonly found: { readonly schedule: Schedule; readonly token: string; readonly at: number; readonly preemptions: number };
+  readonly found: {
+    /** The schedule as found. */
+    readonly schedule: Schedule;
+    /** Its replay token. */
+    readonly token: string;
+    /** Its number among the schedules explored (1-based). */
+    readonly at: number;
+    /** How many preemptions it makes (see the "pb" strategy). */
+    readonly preemptions: number;
+  };
   /** Runs spent shrinking. */
   readonly shrinkRuns: number;
   /** The whole report as text: what `check` throws. */
@@ -120,6 +132,7 @@ export interface ExploreFailure {
 
 /** The outcome of {@link explore}. @public */
 export interface ExploreResult {
+  /** True when no schedule failed. */
   readonly ok: boolean;
   /** Schedules tried. */
   readonly schedules: number;
@@ -130,10 +143,13 @@ export interface ExploreResult {
    * model leaves out (timers fire one deadline at a time unless `timerWindow` is set).
    */
   readonly covered: string;
+  /** The strategy used, or `"replay"` when one schedule was replayed. */
   readonly strategy: Strategy | "replay";
+  /** The seed of the run: pass it back (`seed`) to explore the same schedules again. */
   readonly seed: number;
   /** The most decision points one schedule met (PCT's k). */
   readonly maxDecisions: number;
+  /** The failure found, shrunk; absent when `ok`. */
   readonly failure?: ExploreFailure;
 }
 

@@ -16,6 +16,7 @@ import { describeValue } from "../poll";
  * @public
  */
 export interface Schedule {
+  /** At the n-th decision point, which ready task runs (its index in FIFO order). */
   choices: number[];
 }
 

@@ -24,23 +24,37 @@ export interface ChromeTraceOptions {
 
 /** One record of the Trace Event Format. @public */
 export interface ChromeTraceEvent {
+  /** The slice's, instant's or arrow's label. */
   name: string;
+  /** Phase: `X` a complete slice, `i` an instant, `s`/`f` a flow arrow's start/finish, `M` metadata. */
   ph: "X" | "i" | "s" | "f" | "M";
+  /** Process id (one per runtime). */
   pid: number;
+  /** Thread id: the task's lane. */
   tid: number;
+  /** Start time (µs). */
   ts?: number;
+  /** Duration of an `X` slice (µs). */
   dur?: number;
+  /** Category, for filtering in the viewer. */
   cat?: string;
+  /** Scope of an instant: thread, process or global. */
   s?: "t" | "p" | "g";
+  /** Pairs a flow arrow's start and finish. */
   id?: number;
+  /** Binding point of a flow finish: `e`, the enclosing slice. */
   bp?: "e";
+  /** Details shown when the event is selected. */
   args?: Record<string, unknown>;
 }
 
 /** The JSON object format of the Trace Event Format: write it with `JSON.stringify`. @public */
 export interface ChromeTrace {
+  /** Every record: metadata, slices, instants and flow arrows. */
   traceEvents: ChromeTraceEvent[];
+  /** How the viewer shows times. */
   displayTimeUnit: "ms";
+  /** About the export (the generator, the time mode, the event count), shown in the viewer's metadata. */
   otherData: Record<string, string | number>;
 }
 

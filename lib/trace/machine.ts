@@ -10,6 +10,7 @@ import { timerKey } from "./words";
 
 /** A task in the run queue, and how it got there. @experimental */
 export interface QueuedTask {
+  /** The task's id. */
   readonly task: number;
   /** "spawned by #1", "woken by timer t=5 #0", "requeued: budget spent", … */
   readonly why: string;
@@ -19,6 +20,7 @@ export interface QueuedTask {
 
 /** A parked task: what it waits on, and what is set to wake it if the trace knows. @experimental */
 export interface ParkedTask {
+  /** The task's id. */
   readonly task: number;
   /** The future it is suspended on, as it describes itself ("recv on channel#3"). */
   readonly on: string;
@@ -26,11 +28,13 @@ export interface ParkedTask {
   readonly wakeBy: string | undefined;
   /** Where it yielded that future ("file:line"), when the trace carries yield sites. */
   readonly site: string | undefined;
+  /** The runtime clock when it parked. */
   readonly t: number;
 }
 
 /** An armed timer, keyed as the heap orders it. @experimental */
 export interface ArmedTimer {
+  /** When it fires (ms, runtime clock). */
   readonly deadline: number;
   /** Arming order: breaks ties between equal deadlines. */
   readonly seq: number;
@@ -42,6 +46,7 @@ export interface ArmedTimer {
 export interface StepInfo {
   /** Steps counted from 1 in trace order. */
   readonly n: number;
+  /** The task that ran. */
   readonly task: number;
   /** How it came off the queue: "head of the run queue (FIFO)" or the scheduler's choice. */
   readonly picked: string;

@@ -5,7 +5,8 @@
 
 import { EventEmitter } from "node:events";
 import { expect } from "chai";
-import { DeadlockError, Runtime, SimpleWaker, runSync, sleep, spawn, type Context, type Future } from "../../lib/index";
+import { DeadlockError, Runtime, runSync, sleep, spawn, type Context, type Future } from "../../lib/index";
+import { SimpleWaker } from "../../lib/primitives/index";
 import { fromEvent } from "../../lib/node/index";
 
 /** A context whose waker never polled anything. */

@@ -4,7 +4,8 @@
 // that keeps the value (it never drops) keeps it.
 
 import { expect } from "chai";
-import { Mutex, Notify, Semaphore, SimpleWaker, channel, type Context, type Future } from "../../lib/index";
+import { Mutex, Notify, Semaphore, channel, type Context, type Future } from "../../lib/index";
+import { SimpleWaker } from "../../lib/primitives/index";
 
 class Cx extends SimpleWaker implements Context {
   wake(): void {}

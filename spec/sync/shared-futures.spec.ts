@@ -9,7 +9,6 @@ import {
   Mutex,
   Notify,
   Semaphore,
-  SimpleWaker,
   channel,
   race,
   ready,
@@ -20,6 +19,7 @@ import {
   type Operation,
   type Runtime,
 } from "../../lib/index";
+import { SimpleWaker } from "../../lib/primitives/index";
 import { virtual } from "./locks/helpers";
 
 /** A context whose waker never polled anything: what a combinator drops a branch with before polling it. */

@@ -3,7 +3,8 @@
 // so it is not read as tokio's is_closed; a waker that throws in a wake-all loop stops nobody.
 
 import { expect } from "chai";
-import { Notify, Semaphore, SimpleWaker, channel, watch, type Context, type Future } from "../../lib/index";
+import { Notify, Semaphore, channel, watch, type Context, type Future } from "../../lib/index";
+import { SimpleWaker } from "../../lib/primitives/index";
 import { virtual } from "./locks/helpers";
 
 class Cx extends SimpleWaker implements Context {

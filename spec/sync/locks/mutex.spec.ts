@@ -2,7 +2,8 @@
 // lock is handed over, and deadlock reports that name who holds what.
 
 import { expect } from "chai";
-import { Mutex, MutexGuard, Waiter, noopContext, runSync, sleep, spawn, yieldNow } from "../../../lib/index";
+import { Mutex, MutexGuard, noopContext, runSync, sleep, spawn, yieldNow } from "../../../lib/index";
+import { Waiter } from "../../../lib/primitives/index";
 import type { JoinHandle } from "../../../lib/index";
 import { deadlockOf, virtual, waitsOn } from "./helpers";
 

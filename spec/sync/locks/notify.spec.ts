@@ -3,7 +3,8 @@
 // cancelled before it runs is passed on.
 
 import { expect } from "chai";
-import { Notify, Waiter, sleep } from "../../../lib/index";
+import { Notify, sleep } from "../../../lib/index";
+import { Waiter } from "../../../lib/primitives/index";
 import type { JoinHandle, Runtime } from "../../../lib/index";
 import { deadlockOf, virtual, waitsOn } from "./helpers";
 

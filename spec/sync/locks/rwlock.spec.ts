@@ -2,7 +2,8 @@
 // readers behind it), downgrade, and cancel safety for both kinds of waiter.
 
 import { expect } from "chai";
-import { RwLock, RwLockReadGuard, RwLockWriteGuard, Waiter, runSync, sleep } from "../../../lib/index";
+import { RwLock, RwLockReadGuard, RwLockWriteGuard, runSync, sleep } from "../../../lib/index";
+import { Waiter } from "../../../lib/primitives/index";
 import type { JoinHandle, Runtime } from "../../../lib/index";
 import { deadlockOf, virtual, waitsOn } from "./helpers";
 

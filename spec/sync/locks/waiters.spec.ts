@@ -5,7 +5,8 @@
 // bystander gets the lock, and at the end the lock is free with nobody waiting.
 
 import { expect } from "chai";
-import { Mutex, Notify, RwLock, Semaphore, Waiter, sleep, yieldNow } from "../../../lib/index";
+import { Mutex, Notify, RwLock, Semaphore, sleep, yieldNow } from "../../../lib/index";
+import { Waiter } from "../../../lib/primitives/index";
 import type { Future, JoinHandle, Operation } from "../../../lib/index";
 import { deadlockOf, virtual, waitsOn } from "./helpers";
 
