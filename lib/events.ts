@@ -67,6 +67,7 @@ export interface TraceEvent {
   readonly ready?: number;
   /** On `poll` with `traceSites: true`: where the task yielded the future (`file:line`). */
   readonly site?: string;
+  /** On `poll` of a `step(label)`: the label, what the task said it does next. */
   readonly stepLabel?: string;
 }
 

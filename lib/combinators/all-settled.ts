@@ -7,7 +7,17 @@ import { bodiesOf, type Child, type ValueOf } from "./children";
 import { Combinator } from "./combinator";
 
 /** The outcome of one body, shaped like Promise.allSettled's. @public */
-export type Settled<T> = { readonly status: "fulfilled"; readonly value: T } | { readonly status: "rejected"; readonly reason: unknown };
+export type Settled<T> = {
+  /** The body returned. */
+  readonly status: "fulfilled";
+  /** What the body returned. */
+  readonly value: T
+} | {
+  /** The body threw. */
+  readonly status: "rejected";
+  /** What the body threw. */
+  readonly reason: unknown
+};
 
 type AllSettledTakesOneArray = "allSettled() takes one array of bodies: allSettled([a, b])";
 

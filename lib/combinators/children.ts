@@ -29,7 +29,12 @@ export type ValueOf<B> = B extends Future<infer T>
     : ValueOfOperation<B>;
 
 /** The value an operation returns (its iterator's return type). @public */
-export type ValueOfOperation<O> = O extends { [Symbol.iterator](): Iterator<unknown, infer T, never> } ? T : never;
+export type ValueOfOperation<O> = O extends {
+  /** The walk `yield*` makes; its iterator's return type is the value. */
+  [Symbol.iterator](): Iterator<unknown, infer T, never>
+}
+  ? T
+  : never;
 
 /** Checks every body eagerly, so a mistake is reported where it was made; `labels` name them (select's keys). */
 export function checkBodies(bodies: readonly unknown[], who: string, labels: "argument" | "item" | readonly string[] = "argument"): void {

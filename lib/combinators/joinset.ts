@@ -21,7 +21,9 @@ let nextSetId = 1;
  * @public
  */
 export interface JoinOutcome<T> {
+  /** The finished task's id: the `id` of the handle `spawn` (or `spawnAll`) returned for it. */
   readonly id: number;
+  /** What the task returned. */
   readonly value: T;
 }
 

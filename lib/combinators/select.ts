@@ -9,7 +9,14 @@ import { checkBodies, type Child, type ValueOf } from "./children";
 import { Combinator } from "./combinator";
 
 /** Which branch of a {@link select} won, and its value: one variant per key. @public */
-export type Selected<M> = { [K in keyof M]: { readonly key: K; readonly value: ValueOf<M[K]> } }[keyof M];
+export type Selected<M> = {
+  [K in keyof M]: {
+    /** The key of the branch that finished first. */
+    readonly key: K;
+    /** What that branch returned. */
+    readonly value: ValueOf<M[K]>
+  }
+}[keyof M];
 
 /** The options of {@link select}. @public */
 export interface SelectOptions<E> {
@@ -81,7 +88,12 @@ class Select<R> extends Combinator<R> {
  * @public
  */
 export function select<M extends Record<string, Body<unknown>>>(branches: M): Op<Selected<M>>;
-export function select<M extends Record<string, Body<unknown>>, E>(branches: M, options: SelectOptions<E>): Op<Selected<M> | { readonly key: "else"; readonly value: E }>;
+export function select<M extends Record<string, Body<unknown>>, E>(branches: M, options: SelectOptions<E>): Op<Selected<M> | {
+  /** `"else"`: every branch was disabled, so the `else` body ran. */
+  readonly key: "else";
+  /** What the `else` body returned. */
+  readonly value: E
+}>;
 export function select<M extends Record<string, Body<unknown>>>(branches: M, options?: SelectOptions<unknown>): Op<unknown> {
   if (Array.isArray(branches) || arguments.length > 2 || (arguments.length === 2 && (options === null || typeof options !== "object" || !("else" in options)))) {
     throw new TypeError("select() takes one object of named branches, and optionally { else: body }: select({ a: bodyA, b: bodyB }, { else: … }); race(a, b) takes unnamed bodies");

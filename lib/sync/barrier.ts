@@ -9,6 +9,7 @@ import { Primitive, Waiter, checkCount, wakeEvery } from "./waiters";
 
 /** What {@link Barrier.wait} returns: `leader` is true for exactly one task per generation. @public */
 export interface BarrierWaitResult {
+  /** True for the task whose arrival completed the generation (it did not wait); false for the tasks it released. */
   readonly leader: boolean;
 }
 

@@ -19,8 +19,10 @@ import { WakerSet } from "../waiting";
  * @public
  */
 export class LaggedError extends Error {
+  /** Always `"LaggedError"`: tells this error apart in messages and checks on `name`. */
   override readonly name = "LaggedError";
   constructor(
+    /** How many messages this receiver missed (they were overwritten before it read them). */
     readonly skipped: number,
     where = "a broadcast receiver",
   ) {
@@ -108,6 +110,7 @@ export class BroadcastSender<T> extends ChannelHandle<BroadcastCore<T>> {
 
 
 
+  /** How many of the latest messages the channel keeps: a receiver further behind loses the oldest ({@link LaggedError}). */
   get capacity(): number {
     return this.core.capacity;
   }

@@ -37,6 +37,7 @@ export abstract class ChannelHandle<C extends Labelled> {
     this.close();
   }
 
+  /** The handle in words, as errors and traces show it: `Sender(channel#3 "jobs")`. */
   toString(): string {
     return `${this.kind}(${this.core.label})`;
   }

@@ -180,6 +180,7 @@ export class SendPermit<T> implements Disposable {
     this.core.passSlot();
   }
 
+  /** For `using`: releases the slot if the permit was not used to send (`using permit = yield* tx.reserve()`). */
   [DISPOSE](): void {
     this.release();
   }

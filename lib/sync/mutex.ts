@@ -99,6 +99,7 @@ export class MutexGuard<T> extends Held {
     return this.mutex.data;
   }
 
+  /** Replace the protected value (throws once the guard was released). */
   set value(v: T) {
     this.live("set the value");
     this.mutex.data = v;

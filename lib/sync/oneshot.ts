@@ -51,10 +51,12 @@ export class OneshotSender<T> {
   /** @internal Made by `oneshot()`. */
   constructor(private readonly core: OneshotCore<T>) {}
 
+  /** The oneshot's id (`oneshot#3` in descriptions). */
   get id(): number {
     return this.core.id;
   }
 
+  /** The oneshot's name, if it was given one. */
   get name(): string | undefined {
     return this.core.name;
   }
@@ -104,6 +106,7 @@ export class OneshotSender<T> {
     this.close();
   }
 
+  /** The sender in words, as errors and traces show it: `OneshotSender(oneshot#3)`. */
   toString(): string {
     return `OneshotSender(${this.core.label})`;
   }
@@ -121,10 +124,12 @@ export class OneshotReceiver<T> extends Op<T> {
     super();
   }
 
+  /** The oneshot's id (`oneshot#3` in descriptions). */
   get id(): number {
     return this.core.id;
   }
 
+  /** The oneshot's name, if it was given one. */
   get name(): string | undefined {
     return this.core.name;
   }
@@ -148,6 +153,7 @@ export class OneshotReceiver<T> extends Op<T> {
     this.core.waiting.delete(cx.waker);
   }
 
+  /** What this future waits for, for traces and deadlock reports: `recv on oneshot#3`. */
   describe(): string {
     return `recv on ${this.core.label}`;
   }

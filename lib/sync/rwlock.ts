@@ -156,11 +156,13 @@ export class RwLockWriteGuard<T> extends Held {
     super(lock.pool, MAX_READERS, holder);
   }
 
+  /** The protected value (reading it after release throws). */
   get value(): T {
     this.live("read the value");
     return this.lock.data;
   }
 
+  /** Replace the protected value; other tasks see it once this write guard is released (setting it after release throws). */
   set value(v: T) {
     this.live("set the value");
     this.lock.data = v;

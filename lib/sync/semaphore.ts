@@ -16,6 +16,7 @@ const MAX_PERMITS = Number.MAX_SAFE_INTEGER;
  * @public
  */
 export class SemaphoreClosedError extends Error {
+  /** Always `"SemaphoreClosedError"`: tells this error apart in messages and checks on `name`. */
   override readonly name = "SemaphoreClosedError";
   constructor(message = "the semaphore is closed") {
     super(message);

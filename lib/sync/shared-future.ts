@@ -58,6 +58,7 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiting {
     return this.state >= VALUE;
   }
 
+  /** What this future waits for, in words (`recv on channel#3`): used by traces, deadlock reports and its own errors. */
   abstract describe(): string;
 
   /**

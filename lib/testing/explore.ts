@@ -104,6 +104,7 @@ export interface ExploreFailure {
    * the non-preemptive baseline. `check(test, { replay: preemptionToken })` replays it too.
    */
   readonly preemptions: number;
+  /** The `p1:` token of this run: `replay(preemptionToken)` or `check(test, { replay: preemptionToken })` runs it again. */
   readonly preemptionToken: string;
   /** Steps (task polls) the shrunk schedule took. */
   readonly steps: number;

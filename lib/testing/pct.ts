@@ -124,7 +124,10 @@ function highest(ready: readonly TaskInfo[], priority: Map<number, number>): num
  * ```
  * @public
  */
-export function pct(seed: number, depth = 3, options: PctOptions = {}): RecordingScheduler & { readonly spinDemotions: number } {
+export function pct(seed: number, depth = 3, options: PctOptions = {}): RecordingScheduler & {
+  /** How many times a spinning task was demoted in this run (0: the run was pure PCT). */
+  readonly spinDemotions: number
+} {
   checkSeed(seed, "pct()");
   if (typeof depth !== "number" || !Number.isInteger(depth) || depth < 1) {
     throw new RangeError(`pct() needs a depth (bug depth d) that is a whole number ≥ 1, not ${describeValue(depth)}`);

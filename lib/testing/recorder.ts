@@ -50,6 +50,7 @@ export abstract class RecordingScheduler implements Scheduler {
    * parked or finished). `explore` keeps them current; they define preemptions.
    */
   lastRan: number | undefined = undefined;
+  /** Whether `lastRan` ended its step still ready (see `lastRan`): only then does running another task count as a preemption. */
   lastStillReady = false;
   /**
    * The same choices relative to the non-preemptive baseline: 0 continues the task that ran
@@ -63,6 +64,7 @@ export abstract class RecordingScheduler implements Scheduler {
   preemptions = 0;
   /** With `keepReadyIds`: the ready task ids at each decision point (what partial-order reduction reads). */
   readonly readyIds: number[][] = [];
+  /** Record `readyIds` at each decision (off by default: it costs an array per decision). */
   keepReadyIds = false;
 
   chooseTask(ready: readonly TaskInfo[], now: number): number {
