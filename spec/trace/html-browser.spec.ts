@@ -5,24 +5,21 @@
 // build/trace/.
 
 import { expect } from "chai";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { htmlTimeline } from "../../lib/trace/index";
-import { browserSkipped, launchChromium } from "../../scripts/chromium";
+import { browserSkipped } from "../../scripts/chromium";
+import { openPage, type PageUnderTest } from "./support/browser";
 import { richTrace } from "./support/programs";
 
 const OUT = join(__dirname, "..", "..", "build", "trace");
 
 describe("trace: htmlTimeline in a real browser", function () {
   this.timeout(90_000);
-  let browser: Browser | undefined;
-  let server: Server | undefined;
+  let opened: PageUnderTest | undefined;
   let page: Page;
   let url = "";
-  const problems: string[] = [];
+  let problems: string[] = [];
   const html = htmlTimeline(richTrace(), { title: "richTrace: four tasks, timers, an abort and a failure" });
 
   before(async function () {
@@ -31,34 +28,13 @@ describe("trace: htmlTimeline in a real browser", function () {
       console.log(`    (browser tests skipped: ${skipped})`);
       this.skip();
     }
-    mkdirSync(OUT, { recursive: true });
-    writeFileSync(join(OUT, "timeline.html"), html);
-    server = createServer((req, res) => {
-      if (req.url === "/timeline.html") {
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(html);
-      } else {
-        problems.push(`the page requested ${req.url}`);
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve) => (server as Server).listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/timeline.html`;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1200, height: 640 } });
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-    page.on("request", (r) => {
-      if (r.url() !== url && !r.url().startsWith("data:")) problems.push(`request to ${r.url()}`);
-    });
+    opened = await openPage(OUT, "timeline.html", html, { width: 1200, height: 640 });
+    ({ page, problems, url } = opened);
     await page.goto(url, { waitUntil: "load" });
   });
 
   after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+    await opened?.close();
   });
 
   const readout = () => page.locator("#readout").textContent();

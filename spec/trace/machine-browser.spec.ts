@@ -4,16 +4,14 @@
 // the page and screenshots to build/trace/.
 
 import { expect } from "chai";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { channel, Runtime, sleep, spawn, yieldNow, type TraceEvent } from "../../lib/index";
 import { random } from "../../lib/testing/index";
 import { htmlTimeline } from "../../lib/trace/index";
 import { machineStates, type MachineState } from "../../lib/trace/machine";
-import { launchChromium, skipBrowser } from "./support/browser";
+import { browserSkipped } from "../../scripts/chromium";
+import { openPage, type PageUnderTest } from "./support/browser";
 
 const OUT = join(__dirname, "..", "..", "build", "trace");
 
@@ -74,41 +72,23 @@ describe("trace: the machine panel in a real browser", function () {
   const events = program();
   const states = machineStates(events);
   const html = htmlTimeline(events, { title: "producer, consumer, ticker (random scheduler, seed 11)" });
-  let browser: Browser | undefined;
-  let server: Server | undefined;
+  let opened: PageUnderTest | undefined;
   let page: Page;
   let base = "";
-  const problems: string[] = [];
+  let problems: string[] = [];
 
   before(async function () {
-    if (skipBrowser) {
-      console.log("    (browser tests skipped: WAKEFUL_SKIP_BROWSER=1)");
+    const skipped = browserSkipped();
+    if (skipped !== undefined) {
+      console.log(`    (browser tests skipped: ${skipped})`);
       this.skip();
     }
-    mkdirSync(OUT, { recursive: true });
-    writeFileSync(join(OUT, "machine.html"), html);
-    server = createServer((req, res) => {
-      if (req.url === "/machine.html") {
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-        res.end(html);
-      } else {
-        problems.push(`the page requested ${req.url}`);
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve) => (server as Server).listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/machine.html`;
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on("console", (m) => {
-      if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+    opened = await openPage(OUT, "machine.html", html, { width: 1400, height: 900 });
+    ({ page, problems, url: base } = opened);
   });
 
   after(async () => {
-    await browser?.close();
-    await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+    await opened?.close();
   });
 
   it("has moves where the queue holds two tasks, a task is parked on a timer, and the scheduler picked", () => {
@@ -192,7 +172,7 @@ describe("trace: the machine panel in a real browser", function () {
     // The link, opened afresh, lands on its move.
     await page.locator("body").press("ArrowLeft");
     const href = (await page.locator("#m-link").getAttribute("href")) as string;
-    const other = await (browser as Browser).newPage();
+    const other = await (opened as PageUnderTest).browser.newPage();
     await other.goto(base + href, { waitUntil: "load" });
     expect(await other.locator("#m-move").textContent()).to.match(new RegExp(`^after move ${states.length - 1} of `));
     await other.close();
