@@ -3,10 +3,9 @@
 // replaces it, Rust's rule for a future that moved), every registration woken when the future
 // becomes ready, and `drop(cx)` removing exactly the registration of the waiter that is gone.
 //
-// Invariant: a waker is registered at most once. The core's futures and tasks embed one field,
+// Invariant: a waker is registered at most once. Every future and task embeds one field,
 // `waiters` ({@link Waiters}): the only waiter itself, or an array once a second arrives (the
-// common single waiter costs no array). The two-field form ({@link Waiting}: `w0` + `ws`) is
-// the same list, kept for the sync primitives until they move to the one field.
+// common single waiter costs no array).
 
 import type { Waker } from "./waker";
 
@@ -17,6 +16,10 @@ import type { Waker } from "./waker";
 export interface Waiters {
   /** Undefined (none), the only waiter, or an array once a second one registered. */
   waiters: Waker | Waker[] | undefined;
+}
+
+function same(held: Waker, w: Waker): boolean {
+  return held === w || held.willWake(w);
 }
 
 /** Register `w` as a waiter of `at`, replacing a registration that wakes the same thing. */
@@ -89,64 +92,12 @@ export function wakeEvery(ws: readonly Waker[]): void {
   if (failed) throw first;
 }
 
-/** The two-field form of {@link Waiters} (lib/sync still embeds it; see {@link register}). */
-export interface Waiting {
-  /** The only waiter while `ws` is undefined. */
-  w0: Waker | undefined;
-  /** Every waiter, once there were two at the same time. */
-  ws: Waker[] | undefined;
-}
-
-function same(held: Waker, w: Waker): boolean {
-  return held === w || held.willWake(w);
-}
-
-/** Register `w` as a waiter of `at`, replacing a registration that wakes the same thing. */
-export function register(at: Waiting, w: Waker): void {
-  const ws = at.ws;
-  if (ws === undefined) {
-    const w0 = at.w0;
-    if (w0 === undefined || same(w0, w)) {
-      at.w0 = w;
-      return;
-    }
-    at.ws = [w0, w];
-    at.w0 = undefined;
-    return;
-  }
-  for (let i = 0; i < ws.length; i++) {
-    if (same(ws[i] as Waker, w)) {
-      ws[i] = w;
-      return;
-    }
-  }
-  ws.push(w);
-}
-
-/** Remove the registration of `w`; false when it had none (a waiter that never polled). */
-export function unregister(at: Waiting, w: Waker): boolean {
-  const ws = at.ws;
-  if (ws === undefined) {
-    const w0 = at.w0;
-    if (w0 === undefined || !same(w0, w)) return false;
-    at.w0 = undefined;
-    return true;
-  }
-  for (let i = 0; i < ws.length; i++) {
-    if (same(ws[i] as Waker, w)) {
-      ws.splice(i, 1);
-      if (ws.length === 0) at.ws = undefined;
-      return true;
-    }
-  }
-  return false;
-}
-
 /** True when `w` (or a waker for the same task) is registered on `at`. */
-export function isRegistered(at: Waiting, w: Waker): boolean {
-  const ws = at.ws;
-  if (ws === undefined) return at.w0 !== undefined && same(at.w0, w);
-  for (let i = 0; i < ws.length; i++) if (same(ws[i] as Waker, w)) return true;
+export function isRegistered(at: Waiters, w: Waker): boolean {
+  const held = at.waiters;
+  if (held === undefined) return false;
+  if (!Array.isArray(held)) return same(held, w);
+  for (let i = 0; i < held.length; i++) if (same(held[i] as Waker, w)) return true;
   return false;
 }
 
@@ -155,28 +106,11 @@ export function isRegistered(at: Waiting, w: Waker): boolean {
  * must be known until they leave (a combinator whose last waiter cancels its children; a lock
  * grant the last one gives back). A wake may unregister synchronously, so the list is copied.
  */
-export function wakeEach(at: Waiting): void {
-  const ws = at.ws;
-  if (ws === undefined) at.w0?.wake();
-  else wakeAll({ w0: undefined, ws: ws.slice() });
-}
-
-/** How many waiters are registered. */
-export function waiterCount(at: Waiting): number {
-  return at.ws !== undefined ? at.ws.length : at.w0 !== undefined ? 1 : 0;
-}
-
-/**
- * Wake every registered waiter once and forget them all. A waker that throws does not stop the
- * others: every one is woken, then the first error is rethrown.
- */
-export function wakeAll(at: Waiting): void {
-  const w0 = at.w0;
-  const ws = at.ws;
-  at.w0 = undefined;
-  at.ws = undefined;
-  if (w0 !== undefined) w0.wake();
-  if (ws !== undefined) wakeEvery(ws);
+export function wakeEach(at: Waiters): void {
+  const held = at.waiters;
+  if (held === undefined) return;
+  if (!Array.isArray(held)) held.wake();
+  else wakeEvery(held.slice());
 }
 
 /**

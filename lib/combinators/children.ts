@@ -15,7 +15,7 @@ import { RingQueue } from "../queue";
 import type { Runtime } from "../runtime";
 import type { Context, Waker } from "../waker";
 import { RUNTIME, SimpleWaker } from "../waker";
-import { addWaiter, countWaiters, removeWaiter, wakeEvery, type Waiters } from "../waiting";
+import { addWaiter, countWaiters, removeWaiter, wakeEach, type Waiters } from "../waiting";
 
 /**
  * The value a body produces: `ValueOf<Op<void>>` is `void`, `ValueOf<() => Generator<…, number>>`
@@ -160,11 +160,8 @@ export class ChildSet implements Waiters {
 
   /** A child woke: every waiter should poll again (registrations stay: only drop(cx) removes one). */
   wakeWaiters(): void {
-    if (this.onWake !== undefined) return this.onWake();
-    const held = this.waiters;
-    if (held === undefined) return;
-    if (!Array.isArray(held)) return held.wake();
-    wakeEvery(held.slice()); // a copy: a wake may unregister synchronously
+    if (this.onWake !== undefined) this.onWake();
+    else wakeEach(this);
   }
 
   /** Forget every waiter (the combinator has delivered its outcome). */

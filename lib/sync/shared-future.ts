@@ -10,7 +10,7 @@
 
 import { Op, Poll } from "../poll";
 import type { Context, Waker } from "../waker";
-import { isRegistered, register, unregister, wakeAll, wakeEach, waiterCount, type Waiting } from "../waiting";
+import { addWaiter, countWaiters, isRegistered, removeWaiter, wakeEach, wakeEvery, wakeWaiters, type Waiters } from "../waiting";
 
 /** Waiting (also the start of a QueuedFuture: holds nothing, is in no queue). */
 export const IDLE = 0;
@@ -32,14 +32,12 @@ const RETURNED = 5;
  * poll) or {@link settle} / {@link fail} (from outside, e.g. a close), and in `drop(cx)` undo
  * what they arranged only when {@link leave} says the last waiter left.
  */
-export abstract class SharedFuture<T> extends Op<T> implements Waiting {
+export abstract class SharedFuture<T> extends Op<T> implements Waiters {
   // The fields are assigned in the constructor, not declared with initializers: an initialized
   // field of a base class is defined (ES2022 semantics), which made every recv() and lock()
   // three times slower to construct on Node 20 (measured: 185 ns against 55 ns).
-  /** The waiters (see the file comment); kept with the helpers of the waiting model. */
-  declare w0: Waker | undefined;
-  /** The waiters, once there were two. */
-  declare ws: Waker[] | undefined;
+  /** The waiters (see the file comment): one waker, or an array from the second on (waiting.ts). */
+  declare waiters: Waker | Waker[] | undefined;
   /** @internal IDLE, QUEUED and GRANTED while waiting (the last two for a QueuedFuture), then VALUE or FAILED. One field for both, so a future stays small. */
   declare state: number;
   /** The value's Poll once VALUE, the error once FAILED. */
@@ -47,8 +45,7 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiting {
 
   constructor() {
     super();
-    this.w0 = undefined;
-    this.ws = undefined;
+    this.waiters = undefined;
     this.state = IDLE;
     this.decision = undefined;
   }
@@ -67,43 +64,36 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiting {
    * woken (it is here), so a contended wait costs no spurious poll.
    */
   protected decide(w: Waker, p: Poll<T> | undefined, error?: unknown): Poll<T> {
-    const w0 = this.w0;
-    const ws = this.ws;
-    if (ws === undefined && p !== undefined && (w0 === undefined || w0 === w)) {
-      // The sole waiter decides (every uncontended recv, lock, send): nobody else to wake.
-      this.w0 = w;
-      this.state = VALUE;
-      this.decision = p;
-      return p;
-    }
-    this.w0 = w; // from now on the registrations are the waiters served: this one first
-    this.ws = undefined;
+    const held = this.waiters;
+    this.waiters = w; // from now on the registrations are the waiters served: this one first
     this.state = p === undefined ? FAILED : VALUE;
     this.decision = p === undefined ? error : p;
-    if (ws !== undefined) wakeAll({ w0: undefined, ws: ws.filter((x) => x !== w && !x.willWake(w)) });
-    else if (w0 !== undefined && w0 !== w && !w0.willWake(w)) w0.wake();
+    // The sole waiter deciding (every uncontended recv, lock, send) has nobody else to wake.
+    if (Array.isArray(held)) wakeEvery(held.filter((x) => x !== w && !x.willWake(w)));
+    else if (held !== undefined && held !== w && !held.willWake(w)) held.wake();
     if (p === undefined) throw error;
     return p;
   }
 
   /** Register the waiter of `w` (the helper of waiting.ts, with the one-waiter case inline: it is every wait's path). */
   protected wait(w: Waker): void {
-    if (this.ws === undefined && (this.w0 === undefined || this.w0 === w)) this.w0 = w;
-    else register(this, w);
+    const held = this.waiters;
+    if (held === undefined || held === w) this.waiters = w;
+    else addWaiter(this, w);
   }
 
   /** Decide the outcome `p` from outside a poll: every waiter is woken to collect it. */
   protected settle(p: Poll<T>): void {
     this.decision = p;
     this.state = VALUE;
-    wakeAll(this);
+    wakeWaiters(this);
   }
 
   /** Decide that every waiter gets `error` thrown at its yield. */
   protected fail(error: unknown): void {
     this.decision = error;
     this.state = FAILED;
-    wakeAll(this);
+    wakeWaiters(this);
   }
 
   /**
@@ -117,7 +107,7 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiting {
     if (isRegistered(this, w)) {
       throw new Error(`${this.describe()} was polled again after it completed: each waiter gets its outcome once, and this one already completed it; make a new future for another wait`);
     }
-    register(this, w);
+    addWaiter(this, w);
     if (this.state === VALUE) return this.decision as Poll<T>;
     throw this.decision;
   }
@@ -130,8 +120,8 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiting {
    * through {@link returned}: nobody kept it, so nothing may be lost.
    */
   protected leave(w: Waker): boolean {
-    if (this.state < VALUE) return unregister(this, w) && waiterCount(this) === 0;
-    if (this.state === VALUE && unregister(this, w) && waiterCount(this) === 0) {
+    if (this.state < VALUE) return removeWaiter(this, w) && countWaiters(this) === 0;
+    if (this.state === VALUE && removeWaiter(this, w) && countWaiters(this) === 0) {
       const p = this.decision as { value: T };
       this.state = RETURNED;
       this.decision = undefined;
@@ -204,9 +194,7 @@ export abstract class QueuedFuture<T> extends SharedFuture<T> {
   /** @internal Promised something by its primitive (already out of the queue): every waiter is woken to collect it. */
   granted(): void {
     this.state = GRANTED;
-    const w0 = this.w0;
-    if (this.ws !== undefined) wakeEach(this);
-    else if (w0 !== undefined) w0.wake(); // the one waiter, inline: every contended wait comes here
+    wakeEach(this);
   }
 
   /** @internal Ended by its primitive while queued (a close): `p`, or with `p` undefined `error`, for every waiter. */
@@ -260,7 +248,7 @@ export abstract class Rechecked<T, R extends object = object> extends SharedFutu
   /** @internal The channel changed: every waiter polls again (and registers again if it still has to wait). */
   changed(): void {
     this.parked.delete(this);
-    wakeAll(this);
+    wakeWaiters(this);
   }
 }
 

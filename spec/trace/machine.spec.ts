@@ -143,7 +143,7 @@ function check(mains: Act[][], scheduler: Scheduler | undefined): TraceEvent[] {
         expect(s.step?.polling).to.equal(e.detail);
         // A timer's sole waiter, when it is a task, is the one that armed it (a shared timer has several).
         const owners = rt.driver.timers.sorted().map((t) => {
-          const w = (t as { w0?: unknown }).w0;
+          const w = (t as { waiters?: unknown }).waiters;
           return w instanceof Task ? w.id : undefined;
         });
         s.timers.forEach((tm, i) => {
