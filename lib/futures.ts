@@ -3,13 +3,17 @@
 
 import type { Context, Waker } from "./waker";
 import type { Future } from "./poll";
-import { Op, Poll, describeFuture, describeValue, isFuture } from "./poll";
+import { NOT_READY, Op, Poll, describeFuture, describeValue, isFuture, pollOf } from "./poll";
 import { findDriver } from "./current";
+import { noteSite, sites } from "./site";
 import type { Driver } from "./driver";
 import { addWaiter, countWaiters, removeWaiter, wakeWaiters, type Waiters } from "./waiting";
 
 /** `Poll.ready(undefined)`, shared: a future that completes with nothing allocates nothing. */
 export const READY_VOID: Poll<void> = Object.freeze({ ready: true as const, value: undefined });
+
+/** The end of a void future's walk through `yield*`, shared: `{ done: true, value: undefined }`. */
+const WALKED: IteratorReturnResult<void> = Object.freeze({ done: true as const, value: undefined });
 
 class From<T> extends Op<T> {
   constructor(private readonly inner: Future<T>) {
@@ -70,6 +74,9 @@ class Ready<T> extends Op<T> {
   poll(): Poll<T> {
     return this.p;
   }
+  override pollValue(): T {
+    return (this.p as { value: T }).value;
+  }
   describe(): string {
     return "ready";
   }
@@ -95,13 +102,44 @@ export function pending(): Op<never> {
   return new Never();
 }
 
-class YieldNow extends Op<void> {
-  private polled = false;
+/**
+ * @internal Exported for the harness, which carries out a task's `yield* yieldNow()` itself: it
+ * sends the task to the back of the queue without the first poll and the self-wake (see
+ * harness.ts). Any other poller (a combinator, a hand-written driver) polls it as written here.
+ */
+export class YieldNow extends Op<void> implements IteratorYieldResult<Future<unknown>> {
+  /** Its first poll happened: the next one is Ready. */
+  polled = false;
+  /**
+   * The walk through `yield*` answers with this object itself as the iterator result
+   * `{ done: false, value: this }`, then with the shared {@link WALKED}: a yieldNow allocates
+   * only itself (W3: two result objects fewer per yield, about 15 ns each on the bench machine).
+   */
+  readonly done = false;
+  readonly value: Future<unknown> = this;
+  private started = false;
+
   poll(cx: Context): Poll<void> {
-    if (this.polled) return READY_VOID;
+    return pollOf(this.pollValue(cx));
+  }
+  override pollValue(cx: Context): void | typeof NOT_READY {
+    if (this.polled) return undefined;
     this.polled = true;
     cx.waker.wake(); // woken during its own poll: back of the run queue
-    return Poll.pending;
+    return NOT_READY;
+  }
+  override [Symbol.iterator](): Iterator<Future<unknown>, void, unknown> {
+    if (this.started) return super[Symbol.iterator](); // two walks begun at once: a walker of its own
+    this.started = true; // until the first next(): yield this future
+    return this;
+  }
+  override next(): IteratorResult<Future<unknown>, void> {
+    if (this.started) {
+      this.started = false;
+      if (sites.wanted > 0) noteSite(this);
+      return this;
+    }
+    return WALKED;
   }
   describe(): string {
     return "yieldNow()";

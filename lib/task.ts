@@ -308,6 +308,19 @@ export class Task<T = unknown> extends JoinHandle<T> implements Waker, Context, 
     return "parked";
   }
 
+  /**
+   * RUNNING → SCHEDULED for `yield* yieldNow()`, which the harness carries out without polling:
+   * counted as the poll and the self-wake it stands for, so the metrics match a polled yieldNow.
+   */
+  yieldedNow(): void {
+    const host = this.host;
+    const c = host.counters;
+    c.polls++;
+    c.wakes++;
+    this.flags = (this.flags & ~(STATE_MASK | WAKER_READ)) | SCHEDULED | POLLED | WAKER_READ;
+    host.enqueue(this);
+  }
+
   /** Budget spent (rule 7): this task could go on, but others get a turn first. */
   requeue(): void {
     const host = this.host;
