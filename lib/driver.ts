@@ -225,8 +225,8 @@ export class Driver implements TaskHost {
     this.driving = true;
     try {
       while (queue.length > 0) {
-        step(this.next() as Task);
-        this.rethrowFault();
+        step((this.scheduler === undefined ? queue.shift() : this.next()) as Task);
+        if (this.fault !== undefined) this.rethrowFault();
         if (done()) return;
         if (sliced && ++n % CLOCK_EVERY === 0 && monotonicNow() >= end) return;
       }

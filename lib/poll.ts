@@ -136,9 +136,12 @@ export function setAwaitDriver(drive: <T>(future: Future<T>) => Promise<T>): voi
   awaitDriver = drive;
 }
 
-const WALK_IDLE = 0;
-const WALK_STARTED = 1;
-const WALK_YIELDED = 2;
+/** @internal Not being walked. */
+export const WALK_IDLE = 0;
+/** @internal `yield*` took this future as its iterator; the first `next()` yields it. */
+export const WALK_STARTED = 1;
+/** @internal Yielded; the next `next()` ends the walk with the value the driver resumed with. */
+export const WALK_YIELDED = 2;
 
 /**
  * Base class of every future wakeful returns: a {@link Future} that is also an
@@ -157,8 +160,8 @@ export abstract class Op<T> implements Future<T>, PromiseLike<T> {
   // Assigned in the constructor, not with a field initializer: an initialized field is
   // defined (ES2022 semantics), which on Node 20 made constructing any future about 14 ns
   // slower (24 ns against 10 ns for a two-field class on the bench machine).
-  /** Where this future is in its own walk through `yield*` (WALK_*). */
-  private declare selfWalk: number;
+  /** @internal Where this future is in its own walk through `yield*` (WALK_*). */
+  protected declare selfWalk: number;
 
   constructor() {
     this.selfWalk = WALK_IDLE;

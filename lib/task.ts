@@ -310,14 +310,14 @@ export class Task<T = unknown> extends JoinHandle<T> implements Waker, Context, 
 
   /**
    * RUNNING → SCHEDULED for `yield* yieldNow()`, which the harness carries out without polling:
-   * counted as the poll and the self-wake it stands for, so the metrics match a polled yieldNow.
+   * counted as the two polls and the self-wake it stands for, so the metrics match a traced run.
    */
   yieldedNow(): void {
     const host = this.host;
     const c = host.counters;
-    c.polls++;
+    c.polls += 2;
     c.wakes++;
-    this.flags = (this.flags & ~(STATE_MASK | WAKER_READ)) | SCHEDULED | POLLED | WAKER_READ;
+    this.setState(SCHEDULED);
     host.enqueue(this);
   }
 
