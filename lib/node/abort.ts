@@ -119,7 +119,7 @@ export function toAbortSignal(handle?: JoinHandle<unknown>): AbortSignal {
   if (handle === undefined) {
     const t = currentTask();
     if (t === undefined) throw new Error("toAbortSignal() with no handle must be called inside a task (it ties the signal to the running task)");
-    handle = new JoinHandle(t as Task);
+    handle = t as Task; // the running task is its own handle
   } else if (!(handle instanceof JoinHandle)) {
     throw new TypeError(`toAbortSignal() needs a JoinHandle (from spawn), not ${describeValue(handle)}`);
   }
