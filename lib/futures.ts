@@ -1,19 +1,17 @@
 // Small futures every program needs: adapt a raw Future, write one from a function, the
-// always-ready and never-ready futures, a voluntary yield, and a bridge from Promises.
+// always-ready and never-ready futures, and a bridge from Promises (the voluntary yield has
+// a file of its own: yield-now.ts).
 
 import type { Context, Waker } from "./waker";
 import type { Future } from "./poll";
-import { NOT_READY, Op, Poll, WALK_IDLE, WALK_STARTED, WALK_YIELDED, describeFuture, describeValue, isFuture, pollOf } from "./poll";
+import { Op, Poll, describeFuture, describeValue, isFuture } from "./poll";
 import { findDriver } from "./current";
-import { noteSite, sites } from "./site";
 import type { Driver } from "./driver";
 import { addWaiter, countWaiters, removeWaiter, wakeWaiters, type Waiters } from "./waiting";
 
 /** `Poll.ready(undefined)`, shared: a future that completes with nothing allocates nothing. */
 export const READY_VOID: Poll<void> = Object.freeze({ ready: true as const, value: undefined });
 
-/** The end of a void future's walk through `yield*`, shared: `{ done: true, value: undefined }`. */
-const WALKED: IteratorReturnResult<void> = Object.freeze({ done: true as const, value: undefined });
 
 class From<T> extends Op<T> {
   constructor(private readonly inner: Future<T>) {
@@ -100,68 +98,6 @@ class Never extends Op<never> {
 /** A future that is never ready: the task parks until it is cancelled. @public */
 export function pending(): Op<never> {
   return new Never();
-}
-
-/**
- * @internal Exported for the harness, which carries out a task's `yield* yieldNow()` itself: it
- * sends the task to the back of the queue and resumes it on its next turn without polling this
- * (see harness.ts). Any other poller (a combinator, a hand-written driver) polls it as written here.
- */
-export class YieldNow extends Op<void> implements IteratorYieldResult<Future<unknown>> {
-  /** Its first poll happened: the next one is Ready. */
-  declare polled: boolean;
-
-  constructor() {
-    super();
-    this.polled = false;
-  }
-
-  poll(cx: Context): Poll<void> {
-    return pollOf(this.pollValue(cx));
-  }
-  override pollValue(cx: Context): void | typeof NOT_READY {
-    if (this.polled) return undefined;
-    this.polled = true;
-    cx.waker.wake(); // woken during its own poll: back of the run queue
-    return NOT_READY;
-  }
-
-  // The walk through `yield*` answers with this object itself as the iterator result
-  // `{ done: false, value: this }` (the two getters below), then with the shared WALKED: a
-  // yieldNow allocates only itself, 32 B (W3: two result objects fewer per yield).
-  /** @internal */
-  get done(): false {
-    return false;
-  }
-  /** @internal */
-  get value(): Future<unknown> {
-    return this;
-  }
-  override [Symbol.iterator](): Iterator<Future<unknown>, void, unknown> {
-    if (this.selfWalk !== WALK_IDLE) return super[Symbol.iterator](); // walked twice at once: a walker of its own
-    this.selfWalk = WALK_STARTED;
-    return this;
-  }
-  override next(): IteratorResult<Future<unknown>, void> {
-    if (this.selfWalk === WALK_STARTED) {
-      this.selfWalk = WALK_YIELDED;
-      if (sites.wanted > 0) noteSite(this);
-      return this;
-    }
-    this.selfWalk = WALK_IDLE;
-    return WALKED;
-  }
-  describe(): string {
-    return "yieldNow()";
-  }
-}
-
-/**
- * Let every other ready task run first: Pending once (after waking itself), then ready.
- * @public
- */
-export function yieldNow(): Op<void> {
-  return new YieldNow();
 }
 
 const WAITING = 0;

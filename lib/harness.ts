@@ -5,15 +5,30 @@
 // shield ends its frame with return(). This is the only drain routine in the runtime.
 
 import { enterTask, leaveTask } from "./current";
-import { pollFields } from "./step";
+import { pollFields } from "./site";
 import { NEXT, RETURN, RETURNED, THROW, YIELDED, isShielded, resume, takeResult } from "./frames";
 import type { Future, Poll } from "./poll";
 import { NOT_READY, Op, describeFuture, describeValue, isFuture, iteratorOf, readyOf } from "./poll";
-import { YieldNow } from "./futures";
 import { CANCEL_DELIVERED, CANCEL_DRAINING, CANCEL_NONE, label, type Task } from "./task";
 
 /** The step's next move on the generator, besides NEXT, THROW and RETURN: poll the current future. */
 const POLL = 3;
+
+/** What the harness needs of yieldNow()'s future (yield-now.ts). */
+interface YieldNowFuture extends Future<void> {
+  readonly polled: boolean;
+}
+
+/**
+ * The class of yieldNow()'s future, registered by yield-now.ts when it loads rather than
+ * imported, so a bundle that never yields a turn carries none of its code.
+ */
+let yieldNowClass: (abstract new () => YieldNowFuture) | undefined = undefined;
+
+/** @internal Called once by yield-now.ts: the harness carries out `yield* yieldNow()` itself. */
+export function carryOutYieldNow(c: abstract new () => YieldNowFuture): void {
+  yieldNowClass = c;
+}
 
 /** Step `task` once. The task is RUNNING for the length of the step and the running task of the process. */
 export function step(task: Task): void {
@@ -121,7 +136,7 @@ function run(task: Task): void {
     const code = resume(task, mode, arg);
     const y = takeResult();
     if (code === YIELDED) {
-      if (y instanceof YieldNow && !y.polled && host.sink === undefined && task.cancelTrack === CANCEL_NONE) {
+      if (yieldNowClass !== undefined && y instanceof yieldNowClass && !y.polled && host.sink === undefined && task.cancelTrack === CANCEL_NONE) {
         // `yield* yieldNow()`, carried out here: the task goes to the back of the queue as its
         // first poll would send it (Pending after waking itself), and its next step resumes it
         // as its second poll would (Ready): no poll, no wake, no park-or-requeue decision (W3:

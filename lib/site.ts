@@ -4,6 +4,7 @@
 // the future, so futures carry no extra field and a finished future takes its site with it.
 
 import { currentTask } from "./current";
+import type { TraceEvent } from "./events";
 
 /** How many runtimes asked for sites: the one check a yield makes while tracing is off. */
 export const sites = { wanted: 0 };
@@ -34,13 +35,29 @@ export function captureYieldSites(on: boolean): boolean {
   return was;
 }
 
+/**
+ * The extra fields of a poll event for `future`: where it was yielded (when sites are captured)
+ * and, for a `step()`, its label (the `stepLabel` it carries: read here, so the harness needs
+ * nothing of step.ts and a bundle without step() carries none of it). Undefined when there is
+ * nothing to add.
+ */
+export function pollFields(future: object): Partial<TraceEvent> | undefined {
+  const site = known.get(future);
+  const label = (future as { stepLabel?: unknown }).stepLabel;
+  if (site === undefined && typeof label !== "string") return undefined;
+  const fields: { -readonly [K in keyof TraceEvent]?: TraceEvent[K] } = {};
+  if (site !== undefined) fields.site = site;
+  if (typeof label === "string") fields.stepLabel = label;
+  return fields;
+}
+
 /** The site `future` was yielded at, if it was captured. */
 export function siteOf(future: object): string | undefined {
   return known.get(future);
 }
 
 /**
- * The first stack frame outside this file, poll.ts and futures.ts (the yielding generator), as the last two
+ * The first stack frame outside this file, poll.ts and yield-now.ts (the yielding generator), as the last two
  * path segments and the line: "tutorial/05-lost-wakeup.ts:142". Short, and the same on every
  * machine, so outputs that show it can be checked.
  */
@@ -50,7 +67,7 @@ function callerSite(stack: string | undefined): string | undefined {
     const m = /\(?([^\s()]+):(\d+):\d+\)?\s*$/.exec(line);
     if (m === null) continue;
     const path = (m[1] as string).replace(/^file:\/\//, "");
-    if (/[\\/]lib[\\/](site|poll|futures)\.[jt]s$/.test(path)) continue; // the walk's own frames
+    if (/[\\/]lib[\\/](site|poll|yield-now)\.[jt]s$/.test(path)) continue; // the walk's own frames
     return `${path.split(/[\\/]/).slice(-2).join("/")}:${m[2]}`;
   }
   return undefined;

@@ -3,33 +3,17 @@
 // the task's code touches until its next step (sync primitives report themselves besides).
 
 import { currentTask } from "./current";
-import { siteOf } from "./site";
-import type { TraceEvent } from "./events";
 import { declare } from "./footprint";
 import { Op, Poll, describeValue } from "./poll";
 import type { Context } from "./waker";
 
 const READY: Poll<void> = Poll.ready(undefined);
 
-/**
- * The extra fields of a poll event for `future`: where it was yielded (when yield sites are
- * captured, see site.ts) and, for a `step()`, its label. Undefined when there is nothing to add.
- * @internal
- */
-export function pollFields(future: object): Partial<TraceEvent> | undefined {
-  const site = siteOf(future);
-  const label = future instanceof Step ? future.label : undefined;
-  if (site === undefined && label === undefined) return undefined;
-  const fields: { -readonly [K in keyof TraceEvent]?: TraceEvent[K] } = {};
-  if (site !== undefined) fields.site = site;
-  if (label !== undefined) fields.stepLabel = label;
-  return fields;
-}
-
 class Step extends Op<void> {
   private polled = false;
   constructor(
-    readonly label: string,
+    /** The label; poll events carry it as `stepLabel` (see site.ts's pollFields). */
+    readonly stepLabel: string,
     readonly resources: readonly unknown[] | undefined,
   ) {
     super();
@@ -43,7 +27,7 @@ class Step extends Op<void> {
     return Poll.pending;
   }
   describe(): string {
-    return `step(${JSON.stringify(this.label)})`; // the site travels in the trace event's site
+    return `step(${JSON.stringify(this.stepLabel)})`; // the site travels in the trace event's site
   }
 }
 
