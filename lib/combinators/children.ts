@@ -10,7 +10,7 @@ import type { Driver } from "../driver";
 import type { JoinHandle } from "../handle";
 import type { NameSource } from "../task";
 import type { Body, Future, Operation } from "../poll";
-import { describeFuture, describeValue, isBody, isFuture, readyOf } from "../poll";
+import { NOT_READY, Op, describeFuture, describeValue, isBody, isFuture, readyOf } from "../poll";
 import { RingQueue } from "../queue";
 import type { Runtime } from "../runtime";
 import type { Context, Waker } from "../waker";
@@ -230,10 +230,16 @@ export class ChildSet implements Waiters {
     this.lastId = child.task !== undefined ? child.task.id : -1;
     child.polled = true;
     try {
-      const p = future.poll(child);
-      if (!readyOf(p, future)) return undefined;
+      // A wakeful future answers with its value: no Poll object per finished child.
+      let v: unknown;
+      if (future instanceof Op) v = future.pollValue(child);
+      else {
+        const p = future.poll(child);
+        v = readyOf(p, future) ? (p as { value: unknown }).value : NOT_READY;
+      }
+      if (v === NOT_READY) return undefined;
       this.ok = true;
-      this.out = (p as { value: unknown }).value;
+      this.out = v;
     } catch (error) {
       this.ok = false;
       this.out = error;
