@@ -14,19 +14,14 @@ import { CANCEL_DELIVERED, CANCEL_DRAINING, CANCEL_NONE, label, type Task } from
 /** The step's next move on the generator, besides NEXT, THROW and RETURN: poll the current future. */
 const POLL = 3;
 
-/** What the harness needs of yieldNow()'s future (yield-now.ts). */
-interface YieldNowFuture extends Future<void> {
-  readonly polled: boolean;
-}
-
 /**
  * The class of yieldNow()'s future, registered by yield-now.ts when it loads rather than
  * imported, so a bundle that never yields a turn carries none of its code.
  */
-let yieldNowClass: (abstract new () => YieldNowFuture) | undefined = undefined;
+let yieldNowClass: (abstract new () => Future<void>) | undefined = undefined;
 
 /** @internal Called once by yield-now.ts: the harness carries out `yield* yieldNow()` itself. */
-export function carryOutYieldNow(c: abstract new () => YieldNowFuture): void {
+export function carryOutYieldNow(c: abstract new () => Future<void>): void {
   yieldNowClass = c;
 }
 
@@ -136,7 +131,7 @@ function run(task: Task): void {
     const code = resume(task, mode, arg);
     const y = takeResult();
     if (code === YIELDED) {
-      if (yieldNowClass !== undefined && y instanceof yieldNowClass && !y.polled && host.sink === undefined && task.cancelTrack === CANCEL_NONE) {
+      if (yieldNowClass !== undefined && y instanceof yieldNowClass && host.sink === undefined && task.cancelTrack === CANCEL_NONE) {
         // `yield* yieldNow()`, carried out here: the task goes to the back of the queue as its
         // first poll would send it (Pending after waking itself), and its next step resumes it
         // as its second poll would (Ready): no poll, no wake, no park-or-requeue decision (W3:

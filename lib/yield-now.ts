@@ -1,9 +1,10 @@
-// The voluntary yield: `yield* yieldNow()` lets every other ready task run first. Polled, it is
-// Pending once after waking itself, then Ready. A task's own `yield* yieldNow()` is carried out
-// by the harness without polling (see harness.ts); this file registers the class with it, so a
-// bundle that never yields a turn carries none of this code.
+// The voluntary yield: `yield* yieldNow()` lets every other ready task run first. yieldNow() is
+// one shared future, stateless per object: each poller (each Context) sees Pending once, after
+// waking itself, then Ready, as every wakeful future serves each of its waiters. A task's own
+// yield of it is carried out by the harness without polling (see harness.ts); this file
+// registers the future with the harness, so a bundle that never yields a turn carries none of it.
 
-import { NOT_READY, Op, WALK_IDLE, WALK_STARTED, WALK_YIELDED, pollOf, type Future, type Poll } from "./poll";
+import { NOT_READY, Op, pollOf, type Future, type Poll } from "./poll";
 import type { Context } from "./waker";
 import { noteSite, sites } from "./site";
 import { carryOutYieldNow } from "./harness";
@@ -11,33 +12,38 @@ import { carryOutYieldNow } from "./harness";
 /** The end of its walk through `yield*`, shared: `{ done: true, value: undefined }`. */
 const WALKED: IteratorReturnResult<void> = Object.freeze({ done: true as const, value: undefined });
 
+/** The pollers that got their Pending and will be Ready at their next poll. */
+const waiting = new WeakSet<Context>();
+
 /**
- * yieldNow()'s future. Any poller other than the harness (a combinator, a hand-written driver)
- * polls it as written here.
+ * A `yield*` began a walk and has not made its first `next()` yet. `yield*` calls
+ * `[Symbol.iterator]()` and the first `next()` back to back, so one flag for every walk tells a
+ * walk's first `next()` (yield the future) from the one that resumes it (done): the future
+ * needs no state of its own and can be shared.
  */
+let walkBegun = false;
+
+/** yieldNow()'s future. Pollers other than the harness (a combinator, a hand-written driver) poll it as written here. */
 class YieldNow extends Op<void> implements IteratorYieldResult<Future<unknown>> {
-  /** Its first poll happened: the next one is Ready. */
-  declare polled: boolean;
-
-  constructor() {
-    super();
-    this.polled = false;
-  }
-
   poll(cx: Context): Poll<void> {
     return pollOf(this.pollValue(cx));
   }
 
   override pollValue(cx: Context): void | typeof NOT_READY {
-    if (this.polled) return undefined;
-    this.polled = true;
+    if (waiting.delete(cx)) return undefined; // its second poll
+    waiting.add(cx);
     cx.waker.wake(); // woken during its own poll: back of the run queue
     return NOT_READY;
   }
 
-  // The walk through `yield*` answers with this object itself as the iterator result
-  // `{ done: false, value: this }` (the two getters below), then with the shared WALKED: a
-  // yieldNow allocates only itself, 32 B (W3: two result objects fewer per yield).
+  /** The poller that got its Pending is gone: its next poll starts over. */
+  drop(cx: Context): void {
+    waiting.delete(cx);
+  }
+
+  // The walk answers with this object itself as the iterator result `{ done: false, value:
+  // this }` (the two getters), then with the shared WALKED: a yieldNow allocates nothing
+  // (W3: the 32 B future and two result objects fewer per yield).
   /** @internal */
   get done(): false {
     return false;
@@ -48,19 +54,27 @@ class YieldNow extends Op<void> implements IteratorYieldResult<Future<unknown>> 
   }
 
   override [Symbol.iterator](): Iterator<Future<unknown>, void, unknown> {
-    if (this.selfWalk !== WALK_IDLE) return super[Symbol.iterator](); // walked twice at once: a walker of its own
-    this.selfWalk = WALK_STARTED;
+    walkBegun = true;
     return this;
   }
 
   override next(): IteratorResult<Future<unknown>, void> {
-    if (this.selfWalk === WALK_STARTED) {
-      this.selfWalk = WALK_YIELDED;
+    if (walkBegun) {
+      walkBegun = false;
       if (sites.wanted > 0) noteSite(this);
       return this;
     }
-    this.selfWalk = WALK_IDLE;
     return WALKED;
+  }
+
+  override return(): IteratorResult<Future<unknown>, void> {
+    walkBegun = false;
+    return WALKED;
+  }
+
+  override throw(error: unknown): IteratorResult<Future<unknown>, void> {
+    walkBegun = false;
+    throw error;
   }
 
   describe(): string {
@@ -68,12 +82,16 @@ class YieldNow extends Op<void> implements IteratorYieldResult<Future<unknown>> 
   }
 }
 
+const YIELD_NOW = new YieldNow();
+
 carryOutYieldNow(YieldNow);
 
 /**
- * Let every other ready task run first: Pending once (after waking itself), then ready.
+ * Let every other ready task run first: Pending once (after waking itself), then ready. One
+ * shared future: each poller sees its own Pending, then Ready.
  * @public
  */
 export function yieldNow(): Op<void> {
-  return new YieldNow();
+  // Yield sites are kept per future object: while they are captured, each call gets its own.
+  return sites.wanted > 0 ? new YieldNow() : YIELD_NOW;
 }

@@ -5,7 +5,7 @@
 
 import { expect } from "chai";
 import { CancelledError, Poll, Runtime, join, noopContext, race, runSync, spawn, yieldNow } from "../../lib/index";
-import type { Operation, TraceEvent } from "../../lib/index";
+import type { Future, Operation, TraceEvent } from "../../lib/index";
 
 function* worker(name: string, log: string[], n: number): Operation<number> {
   for (let i = 0; i < n; i++) {
@@ -88,13 +88,45 @@ describe("yieldNow() fast path", () => {
     expect(log).to.deep.equal(["finally start"]);
   });
 
-  it("is polled like any future by other pollers: Pending once after waking, then Ready", () => {
+  it("is polled like any future by other pollers: each poller gets Pending once after waking, then Ready", () => {
     const y = yieldNow();
     let woken = 0;
-    const cx = { waker: { wake: () => woken++, wakeByRef: () => woken++, clone() { return this; }, willWake: () => false } };
-    expect(y.poll(cx as never)).to.deep.equal(Poll.pending);
+    const waker = { wake: () => woken++, wakeByRef: () => woken++, clone: () => waker, willWake: () => false };
+    const one = { waker };
+    const two = { waker };
+    expect(y.poll(one)).to.deep.equal(Poll.pending);
     expect(woken).to.equal(1);
-    expect(y.poll(noopContext).ready).to.equal(true);
+    expect(y.poll(two)).to.deep.equal(Poll.pending); // another poller: its own Pending
+    expect(woken).to.equal(2);
+    expect(y.poll(one).ready).to.equal(true);
+    expect(y.poll(two).ready).to.equal(true);
+    expect(yieldNow().poll(one)).to.deep.equal(Poll.pending); // a new yield starts over
+    (y as Future<void>).drop?.(one); // a poller that leaves after its Pending starts over too
+    expect(yieldNow().poll(one)).to.deep.equal(Poll.pending);
+    expect(yieldNow().poll(noopContext)).to.deep.equal(Poll.pending);
+  });
+
+  it("walks through yield* and for-of like a one-step iterator, also nested and by hand", () => {
+    const seen: unknown[] = [];
+    for (const f of yieldNow()) seen.push(f);
+    expect(seen).to.have.length(1);
+    function* twice(): Generator<unknown, string, unknown> {
+      yield* yieldNow();
+      yield* yieldNow();
+      return "done";
+    }
+    const it = twice();
+    expect(it.next().done).to.equal(false);
+    expect(it.next().done).to.equal(false);
+    expect(it.next()).to.deep.equal({ done: true, value: "done" });
+  });
+
+  it("a raw yield of it (yield, not yield*) resumes with undefined", () => {
+    const out = runSync(function* () {
+      const v: unknown = yield yieldNow();
+      return v;
+    });
+    expect(out).to.equal(undefined);
   });
 
   it("works inside combinators and when one yieldNow object is yielded by two tasks", () => {
