@@ -15,14 +15,14 @@ import { CANCEL_DELIVERED, CANCEL_DRAINING, CANCEL_NONE, label, type Task } from
 const POLL = 3;
 
 /**
- * The class of yieldNow()'s future, registered by yield-now.ts when it loads rather than
- * imported, so a bundle that never yields a turn carries none of its code.
+ * yieldNow()'s shared future, registered by yield-now.ts when it loads rather than imported, so
+ * a bundle that never yields a turn carries none of its code.
  */
-let yieldNowClass: (abstract new () => Future<void>) | undefined = undefined;
+let yieldNowFuture: object = Object.freeze({}); // until then, an object no task can yield
 
-/** @internal Called once by yield-now.ts: the harness carries out `yield* yieldNow()` itself. */
-export function carryOutYieldNow(c: abstract new () => Future<void>): void {
-  yieldNowClass = c;
+/** @internal Called once by yield-now.ts: the harness carries out a task's yield of this future itself. */
+export function carryOutYieldNow(future: Future<void>): void {
+  yieldNowFuture = future;
 }
 
 /** Step `task` once. The task is RUNNING for the length of the step and the running task of the process. */
@@ -131,12 +131,13 @@ function run(task: Task): void {
     const code = resume(task, mode, arg);
     const y = takeResult();
     if (code === YIELDED) {
-      if (yieldNowClass !== undefined && y instanceof yieldNowClass && host.sink === undefined && task.cancelTrack === CANCEL_NONE) {
+      if (y === yieldNowFuture && host.sink === undefined && task.cancelTrack === CANCEL_NONE) {
         // `yield* yieldNow()`, carried out here: the task goes to the back of the queue as its
         // first poll would send it (Pending after waking itself), and its next step resumes it
         // as its second poll would (Ready): no poll, no wake, no park-or-requeue decision (W3:
         // 187 → 129 ns per yield with the walk below). Traced runs take the general path, so
-        // their events stay the same; a cancelled task too (its yield must end it now).
+        // their events stay the same; a cancelled task too (its yield must end it now). (While
+        // yield sites are captured, each yieldNow() is an object of its own: polled as written.)
         task.setFuture(undefined); // the next step resumes it without a poll (see the top)
         task.yieldedNow();
         return;

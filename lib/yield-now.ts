@@ -84,7 +84,7 @@ class YieldNow extends Op<void> implements IteratorYieldResult<Future<unknown>> 
 
 const YIELD_NOW = new YieldNow();
 
-carryOutYieldNow(YieldNow);
+carryOutYieldNow(YIELD_NOW);
 
 /**
  * Let every other ready task run first: Pending once (after waking itself), then ready. One
