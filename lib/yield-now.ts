@@ -1,10 +1,10 @@
 // The voluntary yield: `yield* yieldNow()` lets every other ready task run first. yieldNow() is
-// one shared future, stateless per object: each poller (each Context) sees Pending once, after
-// waking itself, then Ready, as every wakeful future serves each of its waiters. A task's own
+// one shared future with no state of its own: each poller (each Context) sees Pending once,
+// after waking itself, then Ready, as every wakeful future serves each of its waiters. A task's own
 // yield of it is carried out by the harness without polling (see harness.ts); this file
 // registers the future with the harness, so a bundle that never yields a turn carries none of it.
 
-import { NOT_READY, Op, pollOf, type Future, type Poll } from "./poll";
+import { NOT_READY, Op, beginWalk, firstStep, pollOf, type Future, type Poll } from "./poll";
 import type { Context } from "./waker";
 import { noteSite, sites } from "./site";
 import { carryOutYieldNow } from "./harness";
@@ -14,14 +14,6 @@ const WALKED: IteratorReturnResult<void> = Object.freeze({ done: true as const, 
 
 /** The pollers that got their Pending and will be Ready at their next poll. */
 const waiting = new WeakSet<Context>();
-
-/**
- * A `yield*` began a walk and has not made its first `next()` yet. `yield*` calls
- * `[Symbol.iterator]()` and the first `next()` back to back, so one flag for every walk tells a
- * walk's first `next()` (yield the future) from the one that resumes it (done): the future
- * needs no state of its own and can be shared.
- */
-let walkBegun = false;
 
 /** yieldNow()'s future. Pollers other than the harness (a combinator, a hand-written driver) poll it as written here. */
 class YieldNow extends Op<void> implements IteratorYieldResult<Future<unknown>> {
@@ -54,27 +46,16 @@ class YieldNow extends Op<void> implements IteratorYieldResult<Future<unknown>> 
   }
 
   override [Symbol.iterator](): Iterator<Future<unknown>, void, unknown> {
-    walkBegun = true;
+    beginWalk(this); // the walk of every future (see poll.ts), with result objects that allocate nothing
     return this;
   }
 
   override next(): IteratorResult<Future<unknown>, void> {
-    if (walkBegun) {
-      walkBegun = false;
+    if (firstStep(this)) {
       if (sites.wanted > 0) noteSite(this);
       return this;
     }
     return WALKED;
-  }
-
-  override return(): IteratorResult<Future<unknown>, void> {
-    walkBegun = false;
-    return WALKED;
-  }
-
-  override throw(error: unknown): IteratorResult<Future<unknown>, void> {
-    walkBegun = false;
-    throw error;
   }
 
   describe(): string {

@@ -1,0 +1,91 @@
+// A wakeful future walks itself through `yield*` and keeps no walk state: one slot marks the walk
+// that has begun and not yielded yet. These specs pin what that must keep: several tasks walking
+// one future at once, walks nested and interleaved, iteration by hand that never finishes, and a
+// subclass whose own `next()` is not the walk.
+
+import { expect } from "chai";
+import { Op, Poll, runSync, sleep, spawn, yieldNow } from "../../lib/index";
+import type { Context, Future } from "../../lib/index";
+
+class Answer extends Op<number> {
+  polls = 0;
+  constructor(private readonly value: number) {
+    super();
+  }
+  poll(): Poll<number> {
+    this.polls++;
+    return Poll.ready(this.value);
+  }
+}
+
+/** A future whose class has a `next()` of its own, for something other than the walk. */
+class Counter extends Op<string> {
+  count = 0;
+  poll(cx: Context): Poll<string> {
+    if (this.count === 0) {
+      this.count++;
+      cx.waker.wake();
+      return Poll.pending;
+    }
+    return Poll.ready("counted");
+  }
+  override next(): IteratorResult<never, string> {
+    return { done: true, value: `count ${this.count}` };
+  }
+}
+
+describe("the walk of a future through yield*", () => {
+  it("lets several tasks walk one future at once, each getting its value", () => {
+    const out = runSync(function* () {
+      const shared = sleep(10);
+      const answer = new Answer(7);
+      const hs = [0, 1, 2].map((i) =>
+        spawn(function* () {
+          yield* shared;
+          const a = yield* answer;
+          return a + i;
+        }),
+      );
+      const values: number[] = [];
+      for (const h of hs) values.push(yield* h);
+      return { values, polls: answer.polls };
+    });
+    expect(out).to.deep.equal({ values: [7, 8, 9], polls: 3 });
+  });
+
+  it("is not disturbed by a walk begun by hand and abandoned, or by destructuring", () => {
+    const out = runSync(function* () {
+      const a = new Answer(1);
+      const b = new Answer(2);
+      const abandoned = b[Symbol.iterator](); // begun, never stepped
+      void abandoned;
+      const [first] = new Answer(3); // destructuring steps once and closes the walk
+      const x = yield* a;
+      yield* yieldNow();
+      const y = yield* b;
+      return { x, y, first: first === undefined ? "none" : "the future", polls: [a.polls, b.polls] };
+    });
+    expect(out).to.deep.equal({ x: 1, y: 2, first: "the future", polls: [1, 1] });
+  });
+
+  it("nests: a future walked inside the walk of a generator inside another", () => {
+    function* inner(n: number): Generator<Future<unknown>, number, unknown> {
+      const v = yield* new Answer(n);
+      yield* yieldNow();
+      return v + (yield* new Answer(1));
+    }
+    function* outer(): Generator<Future<unknown>, number, unknown> {
+      return (yield* inner(10)) + (yield* inner(20));
+    }
+    expect(runSync(outer)).to.equal(32);
+  });
+
+  it("gives a subclass whose own next() is not the walk a walker of its own", () => {
+    const out = runSync(function* () {
+      const c = new Counter();
+      const v = yield* c;
+      return { v, own: c.next().value };
+    });
+    expect(out).to.deep.equal({ v: "counted", own: "count 1" });
+  });
+});
