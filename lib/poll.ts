@@ -253,7 +253,9 @@ export function iteratorOf<T>(body: Body<T>, who: string): Iterator<unknown, T, 
 export function isBody(body: unknown): boolean {
   if (typeof body === "function") return true;
   if (body === null || typeof body !== "object") return false;
-  return isFuture(body) || typeof (body as Partial<Operation<unknown>>)[Symbol.iterator] === "function" || typeof (body as Iterator<unknown>).next === "function";
+  // The iterable test first: a spawned generator object passes it without the failed `poll`
+  // lookup (a lookup that misses walks its whole prototype chain, once per spawn).
+  return typeof (body as Partial<Operation<unknown>>)[Symbol.iterator] === "function" || isFuture(body) || typeof (body as Iterator<unknown>).next === "function";
 }
 
 function isPromiseLike(value: unknown): boolean {
