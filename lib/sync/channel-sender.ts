@@ -24,7 +24,7 @@ class SendOp<T> extends QueuedFuture<void> implements SendWaiter {
   constructor(
     private readonly core: ChannelCore<T>,
     readonly sender: Sender<T>,
-    private value: T | undefined,
+    private message: T | undefined,
   ) {
     super();
   }
@@ -68,13 +68,13 @@ class SendOp<T> extends QueuedFuture<void> implements SendWaiter {
   }
 
   private complete(): void {
-    const value = this.value as T;
-    this.value = undefined;
+    const value = this.message as T;
+    this.message = undefined;
     this.core.push(value);
   }
 
   private closedError(): ChannelClosedError {
-    this.value = undefined;
+    this.message = undefined;
     return new ChannelClosedError(closedReason(this.core, this.sender));
   }
 }
