@@ -50,7 +50,7 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiters {
   /** @internal IDLE, QUEUED and GRANTED while waiting (the last two for a QueuedFuture), then VALUE or FAILED. One field for both, so a future stays small. */
   state: number = IDLE;
   /** The value once VALUE, the error once FAILED. */
-  protected decision: unknown = undefined;
+  private decision: unknown = undefined;
 
   /** True once the outcome is decided (a value or an error). */
   get hasOutcome(): boolean {
@@ -177,7 +177,7 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiters {
  *     │                                    │ └──ended() (a close)──────────────────────────► VALUE / FAILED
  *     └──── last waiter's drop: dequeue() ─┘   or, from GRANTED: unclaimed()
  */
-export abstract class QueuedFuture<T> extends SharedFuture<T> implements Iterator<Future<unknown>, T, unknown> {
+export abstract class QueuedFuture<T> extends SharedFuture<T> {
   // Its walk through `yield*` (as YieldNow's in futures.ts): the future answers `next()` with
   // itself as the iterator result, `{ done: false, value: this }` and then `{ done: true, value }`,
   // instead of two new objects per operation (a send+recv pair walked by a generator: 127 →
@@ -194,7 +194,7 @@ export abstract class QueuedFuture<T> extends SharedFuture<T> implements Iterato
   override [Symbol.iterator](): Iterator<Future<unknown>, T, unknown> {
     if (this.walk !== WALK_IDLE) return super[Symbol.iterator](); // a YieldOnce (this class has its own next)
     this.walk = WALK_STARTED;
-    return this;
+    return this as Iterator<Future<unknown>, T, unknown>;
   }
 
   /** @internal The self-walk: yield this future, then return the value the driver resumes with. */
@@ -224,17 +224,18 @@ export abstract class QueuedFuture<T> extends SharedFuture<T> implements Iterato
     return { done: true, value: value as T };
   }
 
-  /** A poll while IDLE: the value now (or throw the error), or NOT_READY to queue. */
+  /** @internal A poll while IDLE: the value now (or throw the error), or NOT_READY to queue. */
   protected abstract tryNow(): T | typeof NOT_READY;
   /** Take a place at the back of the primitive's queue. */
   protected abstract enqueue(): void;
   /** The last waiter left while queued: leave the queue. */
   protected abstract dequeue(): void;
-  /** A poll while GRANTED: take what was promised (or throw). */
+  /** @internal A poll while GRANTED: take what was promised (or throw). */
   protected abstract collect(): T;
   /** The last waiter left while GRANTED: hand the promise on. */
   protected abstract unclaimed(): void;
 
+  /** @internal The driver's form of `poll` (see Op.pollValue): the value itself, or NOT_READY. */
   override pollValue(cx: Context): T | typeof NOT_READY {
     const w = cx.waker;
     const s = this.state;

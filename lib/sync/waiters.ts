@@ -218,6 +218,7 @@ export abstract class Waiter<T> extends QueuedFuture<T> {
     this.giveBack(grant);
   }
 
+  /** @internal */
   protected tryNow(): T | typeof NOT_READY {
     this.task = runningTask();
     const p = this.begin();
@@ -233,6 +234,7 @@ export abstract class Waiter<T> extends QueuedFuture<T> {
     this.left();
   }
 
+  /** @internal */
   protected collect(): T {
     const grant = this.grant as T;
     this.grant = undefined;
