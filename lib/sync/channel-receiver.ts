@@ -5,7 +5,7 @@
 import { touch } from "../footprint";
 import { READY_VOID } from "../futures";
 import type { Future, Operation } from "../poll";
-import { type Op, Poll } from "../poll";
+import { NOT_READY, type Op, type Poll } from "../poll";
 import { type ChannelCore, type Waiter } from "./channel-core";
 import { GRANTED, QueuedFuture } from "./shared-future";
 import { ChannelHandle } from "./channel-handle";
@@ -28,10 +28,10 @@ class RecvOp<T> extends QueuedFuture<T | undefined> implements Waiter {
     this.seq = 0;
   }
 
-  protected tryNow(): Poll<T | undefined> | undefined {
+  protected tryNow(): T | undefined | typeof NOT_READY {
     const core = this.core;
     if (core.hasFree()) return this.took(core.take());
-    return core.done && core.buffer.length === 0 ? READY_END : undefined;
+    return core.done && core.buffer.length === 0 ? undefined : NOT_READY;
   }
 
   protected enqueue(): void {
@@ -42,7 +42,7 @@ class RecvOp<T> extends QueuedFuture<T | undefined> implements Waiter {
     this.core.receivers.remove(this);
   }
 
-  protected collect(): Poll<T | undefined> {
+  protected collect(): T | undefined {
     this.core.reserved--;
     return this.took(this.core.take());
   }
@@ -56,9 +56,9 @@ class RecvOp<T> extends QueuedFuture<T | undefined> implements Waiter {
     if (value !== undefined) this.core.unshift(value, this.seq);
   }
 
-  private took(value: T): Poll<T | undefined> {
+  private took(value: T): T {
     this.seq = this.core.lastSeq;
-    return Poll.ready(value);
+    return value;
   }
 
   /** @internal The channel ended with nothing left for it. */

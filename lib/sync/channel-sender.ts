@@ -5,8 +5,7 @@
 
 import { touch } from "../footprint";
 import { ChannelClosedError } from "../errors";
-import { READY_VOID } from "../futures";
-import { type Op, Poll } from "../poll";
+import { NOT_READY, type Op } from "../poll";
 import { type ChannelCore, type SendWaiter, checkMessage } from "./channel-core";
 import { GRANTED, QUEUED, QueuedFuture } from "./shared-future";
 import { Receiver } from "./channel-receiver";
@@ -25,14 +24,14 @@ class SendOp<T> extends QueuedFuture<void> implements SendWaiter {
   constructor(
     private readonly core: ChannelCore<T>,
     readonly sender: Sender<T>,
-    private value: T | undefined,
+    private message: T | undefined,
   ) {
     super();
   }
 
-  protected tryNow(): Poll<void> | undefined {
+  protected tryNow(): void | typeof NOT_READY {
     if (this.sender.isClosed) throw this.closedError();
-    return this.core.hasRoom() ? this.complete() : undefined;
+    return this.core.hasRoom() ? this.complete() : NOT_READY;
   }
 
   protected enqueue(): void {
@@ -43,7 +42,7 @@ class SendOp<T> extends QueuedFuture<void> implements SendWaiter {
     this.core.senders.remove(this);
   }
 
-  protected collect(): Poll<void> {
+  protected collect(): void {
     if (this.sender.isClosed) {
       this.core.passSlot();
       throw this.closedError();
@@ -68,15 +67,14 @@ class SendOp<T> extends QueuedFuture<void> implements SendWaiter {
     return `send on ${core.label}`;
   }
 
-  private complete(): Poll<void> {
-    const value = this.value as T;
-    this.value = undefined;
+  private complete(): void {
+    const value = this.message as T;
+    this.message = undefined;
     this.core.push(value);
-    return READY_VOID;
   }
 
   private closedError(): ChannelClosedError {
-    this.value = undefined;
+    this.message = undefined;
     return new ChannelClosedError(closedReason(this.core, this.sender));
   }
 }
@@ -94,11 +92,11 @@ class ReserveOp<T> extends QueuedFuture<SendPermit<T>> implements SendWaiter {
     super();
   }
 
-  protected tryNow(): Poll<SendPermit<T>> | undefined {
+  protected tryNow(): SendPermit<T> | typeof NOT_READY {
     if (this.sender.isClosed) throw new ChannelClosedError(closedReason(this.core, this.sender).replace(/^send/, "reserve"));
-    if (!this.core.hasRoom()) return undefined;
+    if (!this.core.hasRoom()) return NOT_READY;
     this.core.granted++;
-    return Poll.ready(new SendPermit(this.core));
+    return new SendPermit(this.core);
   }
 
   protected enqueue(): void {
@@ -109,12 +107,12 @@ class ReserveOp<T> extends QueuedFuture<SendPermit<T>> implements SendWaiter {
     this.core.senders.remove(this);
   }
 
-  protected collect(): Poll<SendPermit<T>> {
+  protected collect(): SendPermit<T> {
     if (this.sender.isClosed) {
       this.core.passSlot();
       throw new ChannelClosedError(closedReason(this.core, this.sender).replace(/^send/, "reserve"));
     }
-    return Poll.ready(new SendPermit(this.core)); // the granted slot is the permit's
+    return new SendPermit(this.core); // the granted slot is the permit's
   }
 
   protected unclaimed(): void {

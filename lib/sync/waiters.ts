@@ -10,7 +10,7 @@
 
 import { currentTask, type RunningTask } from "../current";
 import { touch } from "../footprint";
-import { Poll, describeValue } from "../poll";
+import { NOT_READY, type Poll, describeValue } from "../poll";
 import { QUEUED, QueuedFuture } from "./shared-future";
 
 /**
@@ -218,10 +218,11 @@ export abstract class Waiter<T> extends QueuedFuture<T> {
     this.giveBack(grant);
   }
 
-  protected tryNow(): Poll<T> | undefined {
+  /** @internal */
+  protected tryNow(): T | typeof NOT_READY {
     this.task = runningTask();
     const p = this.begin();
-    return p.ready ? p : undefined;
+    return p.ready ? p.value : NOT_READY;
   }
 
   protected enqueue(): void {
@@ -233,10 +234,11 @@ export abstract class Waiter<T> extends QueuedFuture<T> {
     this.left();
   }
 
-  protected collect(): Poll<T> {
+  /** @internal */
+  protected collect(): T {
     const grant = this.grant as T;
     this.grant = undefined;
-    return Poll.ready(grant);
+    return grant;
   }
 
   protected unclaimed(): void {
