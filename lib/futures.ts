@@ -4,8 +4,7 @@
 
 import type { Context, Waker } from "./waker";
 import type { Future } from "./poll";
-import { Op, Poll, beginWalk, describeFuture, describeValue, firstStep, isFuture } from "./poll";
-import { noteSite, sites } from "./site";
+import { Op, Poll, describeFuture, describeValue, isFuture } from "./poll";
 import { findDriver } from "./current";
 import type { Driver } from "./driver";
 import { addWaiter, countWaiters, removeWaiter, wakeWaiters, type Waiters } from "./waiting";
@@ -66,34 +65,15 @@ export function pollFn<T>(f: (cx: Context) => Poll<T>): Op<T> {
 
 class Ready<T> extends Op<T> {
   private readonly p: Poll<T>;
-  /**
-   * Its walk's two iterator results, made by the first walk and shared by every later one: a
-   * ready() kept as a constant and walked in a loop allocates nothing (W5 walks one per chain).
-   */
-  private walked: [IteratorYieldResult<Future<unknown>>, IteratorReturnResult<T>] | undefined;
-
   constructor(value: T) {
     super();
     this.p = Poll.ready(value);
-    this.walked = undefined;
   }
   poll(): Poll<T> {
     return this.p;
   }
   override pollValue(): T {
     return (this.p as { value: T }).value;
-  }
-  override [Symbol.iterator](): Iterator<Future<unknown>, T, unknown> {
-    beginWalk(this);
-    return this;
-  }
-  override next(value?: unknown): IteratorResult<Future<unknown>, T> {
-    const first = firstStep(this);
-    if (first && sites.wanted > 0) noteSite(this);
-    const own = (this.p as { value: T }).value;
-    if (!first && value !== own) return { done: true, value: value as T }; // resumed with another value (a hand-written driver)
-    const walked = (this.walked ??= [Object.freeze({ done: false, value: this }), Object.freeze({ done: true, value: own })]);
-    return walked[first ? 0 : 1];
   }
   describe(): string {
     return "ready";

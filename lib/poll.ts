@@ -145,26 +145,32 @@ export function setAwaitDriver(drive: <T>(future: Future<T>) => Promise<T>): voi
  */
 const walk: { current: object | undefined } = { current: undefined }; // a property, not a `let`: no TDZ check per access
 
-/** @internal A `yield*` took `future` as its own iterator: its next `next()` yields it. */
-export function beginWalk(future: object): void {
-  walk.current = future;
-}
+/**
+ * The iterator result every walk answers with, refilled at each step, instead of two new
+ * objects per `yield*` (`{ done: false, value: fut }`, then `{ done: true, value }`). `yield*`
+ * and the harness read a result at once, before any other walk can step, so one object serves
+ * every walk; and it is one shape where the harness reads `done` and `value` (a future that was
+ * its own result made every kind of future another shape there: a program mixing channels,
+ * locks and semaphores ran 17 % slower). Cost: it keeps the last value walked alive until the
+ * next step of any walk, and a hand-written loop that keeps result objects sees them change.
+ */
+const STEP: { done: boolean; value: unknown } = { done: false, value: undefined };
 
-/** @internal True, once, for the first `next()` of the walk {@link beginWalk} began; false for the `next()` that resumes it. */
-export function firstStep(future: object): boolean {
-  if (walk.current !== future) return false;
-  walk.current = undefined;
-  return true;
+/** @internal The shared result, filled: `{ done, value }`. */
+export function stepResult<Y, R>(done: boolean, value: unknown): IteratorResult<Y, R> {
+  STEP.done = done;
+  STEP.value = value;
+  return STEP as IteratorResult<Y, R>;
 }
 
 /**
  * Base class of every future wakeful returns: a {@link Future} that is also an
  * {@link Operation}, so `const v = yield* fut` is typed.
  *
- * A future walks itself through `yield*` (it is its own one-step iterator, with no state: see
- * {@link beginWalk}), so a `yield*` allocates no walker and a parked task keeps none alive; any
- * number of tasks may walk one future at once. A subclass that defines its own `next` gets a
- * separate walker per `yield*` instead.
+ * A future walks itself through `yield*` (it is its own one-step iterator and keeps no walk
+ * state), so a `yield*` allocates nothing and a parked task keeps no walker alive; any number of
+ * tasks may walk one future at once. A subclass that defines its own `next` gets a separate
+ * walker per `yield*` instead.
  *
  * `await fut` from async code (outside any task) drives the future on a runtime of its own and
  * resolves with its value: `await sleep(200)` waits 200 ms. Inside a task, write `yield* fut`.
@@ -207,9 +213,9 @@ export abstract class Op<T> implements Future<T>, PromiseLike<T> {
     if (walk.current === this) {
       walk.current = undefined;
       if (sites.wanted > 0) noteSite(this); // the yielding generator's frame is on the stack now
-      return { done: false, value: this };
+      return stepResult(false, this);
     }
-    return { done: true, value: value as T };
+    return stepResult(true, value);
   }
 
   /** @internal */

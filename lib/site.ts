@@ -57,10 +57,9 @@ export function siteOf(future: object): string | undefined {
 }
 
 /**
- * The first stack frame outside this file and the walks of poll.ts, futures.ts and yield-now.ts
- * (that is, the yielding generator), as the last two path segments and the line:
- * "tutorial/05-lost-wakeup.ts:142". Short, and the same on every machine, so outputs that show
- * it can be checked.
+ * The first stack frame outside this file and poll.ts (the yielding generator), as the last two
+ * path segments and the line: "tutorial/05-lost-wakeup.ts:142". Short, and the same on every
+ * machine, so outputs that show it can be checked.
  */
 function callerSite(stack: string | undefined): string | undefined {
   if (stack === undefined) return undefined;
@@ -68,7 +67,7 @@ function callerSite(stack: string | undefined): string | undefined {
     const m = /\(?([^\s()]+):(\d+):\d+\)?\s*$/.exec(line);
     if (m === null) continue;
     const path = (m[1] as string).replace(/^file:\/\//, "");
-    if (/[\\/]lib[\\/](site|poll|futures|yield-now)\.[jt]s$/.test(path)) continue; // the walk's own frames
+    if (/[\\/]lib[\\/](site|poll)\.[jt]s$/.test(path)) continue; // the walk's own frames
     return `${path.split(/[\\/]/).slice(-2).join("/")}:${m[2]}`;
   }
   return undefined;

@@ -4,19 +4,16 @@
 // yield of it is carried out by the harness without polling (see harness.ts); this file
 // registers the future with the harness, so a bundle that never yields a turn carries none of it.
 
-import { NOT_READY, Op, beginWalk, firstStep, pollOf, type Future, type Poll } from "./poll";
+import { NOT_READY, Op, pollOf, type Poll } from "./poll";
 import type { Context } from "./waker";
-import { noteSite, sites } from "./site";
+import { sites } from "./site";
 import { carryOutYieldNow } from "./harness";
-
-/** The end of its walk through `yield*`, shared: `{ done: true, value: undefined }`. */
-const WALKED: IteratorReturnResult<void> = Object.freeze({ done: true as const, value: undefined });
 
 /** The pollers that got their Pending and will be Ready at their next poll. */
 const waiting = new WeakSet<Context>();
 
 /** yieldNow()'s future. Pollers other than the harness (a combinator, a hand-written driver) poll it as written here. */
-class YieldNow extends Op<void> implements IteratorYieldResult<Future<unknown>> {
+class YieldNow extends Op<void> {
   poll(cx: Context): Poll<void> {
     return pollOf(this.pollValue(cx));
   }
@@ -31,31 +28,6 @@ class YieldNow extends Op<void> implements IteratorYieldResult<Future<unknown>> 
   /** The poller that got its Pending is gone: its next poll starts over. */
   drop(cx: Context): void {
     waiting.delete(cx);
-  }
-
-  // The walk answers with this object itself as the iterator result `{ done: false, value:
-  // this }` (the two getters), then with the shared WALKED: a yieldNow allocates nothing
-  // (W3: the 32 B future and two result objects fewer per yield).
-  /** @internal */
-  get done(): false {
-    return false;
-  }
-  /** @internal */
-  get value(): Future<unknown> {
-    return this;
-  }
-
-  override [Symbol.iterator](): Iterator<Future<unknown>, void, unknown> {
-    beginWalk(this); // the walk of every future (see poll.ts), with result objects that allocate nothing
-    return this;
-  }
-
-  override next(): IteratorResult<Future<unknown>, void> {
-    if (firstStep(this)) {
-      if (sites.wanted > 0) noteSite(this);
-      return this;
-    }
-    return WALKED;
   }
 
   describe(): string {

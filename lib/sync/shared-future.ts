@@ -8,8 +8,7 @@
 // queues until its primitive grants it something (QueuedFuture: locks, mpsc channels), and one
 // that tries again at every change of its channel (Rechecked: watch, broadcast).
 
-import { type Future, NOT_READY, Op, Poll, pollOf } from "../poll";
-import { noteSite, sites } from "../site";
+import { NOT_READY, Op, Poll, pollOf } from "../poll";
 import type { Context, Waker } from "../waker";
 import { addWaiter, countWaiters, isRegistered, removeWaiter, wakeEach, wakeEvery, wakeWaiters, type Waiters } from "../waiting";
 
@@ -25,13 +24,6 @@ const VALUE = 3;
 const FAILED = 4;
 /** Was VALUE; its last served waiter dropped it unused, so the value was given back (see {@link SharedFuture.returned}). Terminal. */
 const RETURNED = 5;
-
-/** A QueuedFuture's own walk through `yield*`: none under way, begun, yielded (as Op's). */
-const WALK_IDLE = 0;
-const WALK_STARTED = 1;
-const WALK_YIELDED = 2;
-/** The iterator result of every QueuedFuture's self-walk, refilled at each step (see QueuedFuture). */
-const STEP: { done: boolean; value: unknown } = { done: false, value: undefined };
 
 
 /**
@@ -180,52 +172,6 @@ export abstract class SharedFuture<T> extends Op<T> implements Waiters {
  *     └──── last waiter's drop: dequeue() ─┘   or, from GRANTED: unclaimed()
  */
 export abstract class QueuedFuture<T> extends SharedFuture<T> {
-  // Its walk through `yield*` answers `next()` with one shared result object (STEP), refilled
-  // at each step, instead of two new objects per operation ({ done: false, value: this }, then
-  // { done: true, value }). `yield*` and the harness read a result at once, before any other
-  // walk can step, so one object serves every walk. Not the future itself as its own result
-  // (as YieldNow): every kind of future would then be another shape at the harness's reads of
-  // `done` and `value`, and a program mixing channels, locks and semaphores ran 17 % slower
-  // (W2 with a lock, an acquire and a reserve per round trip, 9 paired runs), while one shared
-  // object is the shape Op's own results have. Measured: W2MIX 0.95×, W2 ≈ 0.95× against
-  // allocating both results. One self-walk at a time, as Op's: a second walk begun while one
-  // is under way gets a walker of its own.
-  /** Where its self-walk is: WALK_IDLE, WALK_STARTED (not yielded yet), WALK_YIELDED. */
-  private walk: number = WALK_IDLE;
-
-  override [Symbol.iterator](): Iterator<Future<unknown>, T, unknown> {
-    if (this.walk !== WALK_IDLE) return super[Symbol.iterator](); // a YieldOnce (this class has its own next)
-    this.walk = WALK_STARTED;
-    return this as Iterator<Future<unknown>, T, unknown>;
-  }
-
-  /** @internal The self-walk: yield this future, then return the value the driver resumes with. */
-  override next(value?: unknown): IteratorResult<Future<unknown>, T> {
-    if (this.walk !== WALK_YIELDED) {
-      this.walk = WALK_YIELDED;
-      if (sites.wanted > 0) noteSite(this); // the yielding generator's frame is on the stack now
-      STEP.done = false;
-      STEP.value = this;
-    } else {
-      this.walk = WALK_IDLE;
-      STEP.done = true;
-      STEP.value = value; // kept until the next step of any walk: one value, not a leak
-    }
-    return STEP as IteratorResult<Future<unknown>, T>;
-  }
-
-  /** @internal */
-  override throw(error: unknown): IteratorResult<Future<unknown>, T> {
-    this.walk = WALK_IDLE;
-    throw error;
-  }
-
-  /** @internal */
-  override return(value?: unknown): IteratorResult<Future<unknown>, T> {
-    this.walk = WALK_IDLE;
-    return { done: true, value: value as T };
-  }
-
   /** @internal A poll while IDLE: the value now (or throw the error), or NOT_READY to queue. */
   protected abstract tryNow(): T | typeof NOT_READY;
   /** Take a place at the back of the primitive's queue. */
