@@ -1,6 +1,6 @@
 // What a runtime counts: one record the driver owns. The task state machine and the driver
 // loop are the only writers; `runtime.metrics` is a read-only view of it, plus three numbers
-// read off the run queue, the live list and the timer heap.
+// read off the run queue, the live count and the timer heap.
 
 /** The counters a runtime keeps. */
 export class Counters {

@@ -72,8 +72,10 @@ const WAKER_READ = 1 << 6;
 const POLLED = 1 << 7;
 /** The body was started: `fut` no longer holds it. */
 const STARTED = 1 << 8;
-/** Bits 9 and up: the depth of the outermost shield frame + 1 (0: none), see frames.ts. */
-const SHIELD_SHIFT = 9;
+/** In the runtime's list of tasks that outlived their first step (see Driver.listLive). */
+const LISTED = 1 << 9;
+/** Bits 10 and up: the depth of the outermost shield frame + 1 (0: none), see frames.ts. */
+const SHIELD_SHIFT = 10;
 const LOW_BITS = (1 << SHIELD_SHIFT) - 1;
 
 /** The id and name of a task, as schedulers and error handlers see it. @public */
@@ -102,6 +104,8 @@ export interface TaskHost {
   /** True while something drives the runtime (run, runSync, step, or a task of it). */
   readonly running: boolean;
   enqueue(task: Task): void;
+  /** The task's first step ended and it lives on. */
+  outlived(task: Task): void;
   finished(task: Task): void;
   /** `more`: extra fields of the event (a poll's yield site and step label, a pick's queue index). */
   emit(kind: TraceKind, task: Task, detail?: string, by?: TraceEvent["by"], more?: Partial<TraceEvent>): void;
@@ -133,7 +137,7 @@ export class Task<T = unknown> extends JoinHandle<T> implements Waker, Context, 
   /** Whoever joins or watches this task (see waiting.ts). */
   waiters: Waker | Waker[] | undefined = undefined;
 
-  /** Neighbours in the runtime's list of live tasks (intrusive: O(1) add and remove). */
+  /** Neighbours in the runtime's list of tasks that outlived their first step (intrusive: O(1) add and remove). */
   prevLive: Task | undefined = undefined;
   nextLive: Task | undefined = undefined;
 
@@ -198,6 +202,16 @@ export class Task<T = unknown> extends JoinHandle<T> implements Waker, Context, 
   /** The outcome is someone's now: a failure is no longer the runtime's to report. */
   markJoined(): void {
     this.flags |= JOINED;
+  }
+
+  /** In the runtime's list of tasks that outlived their first step. */
+  get listed(): boolean {
+    return (this.flags & LISTED) !== 0;
+  }
+
+  /** It joined that list. */
+  markListed(): void {
+    this.flags |= LISTED;
   }
 
   /** Whether the last poll read `cx.waker`. */
