@@ -159,12 +159,11 @@ export class Driver implements TaskHost {
 
   /** Every live task, oldest first: the listed ones, and those not listed yet (queued before their first step, or in it now). */
   liveTasks(): Task[] {
-    const out: Task[] = [];
-    for (let t = this.liveHead; t !== undefined; t = t.nextLive) out.push(t);
-    for (const t of this.queue.toArray()) if (!t.listed) out.push(t);
+    const out = this.queue.toArray();
     const running = currentTask();
-    if (running instanceof Task && running.host === this && !running.listed && !running.ended) out.push(running);
-    return out.sort((a, b) => a.id - b.id);
+    if (running instanceof Task && running.host === this && !running.ended) out.push(running);
+    for (let t = this.liveHead; t !== undefined; t = t.nextLive) out.push(t);
+    return [...new Set(out)].sort((a, b) => a.id - b.id); // a listed task may also be queued or running
   }
 
   /** Promises and I/O the runtime now waits on, +1 or -1: while any is pending, an idle runtime is not deadlocked. */

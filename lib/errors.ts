@@ -15,9 +15,11 @@ function branded(value: unknown, name: string): boolean {
  * Brand `cls` as `name`: its instances carry the brand (on the prototype, so logs stay clean),
  * and `instanceof cls` checks the brand, while `instanceof` a user's subclass of it still walks
  * the prototype chain (a subclass must not match every error of the base kind). The name is
- * spelled out: a bundler that renames classes must not change the brand.
+ * spelled out: a bundler that renames classes must not change the brand. (lib/sync brands its
+ * own ChannelClosedError with it, so a program without channels does not carry that class.)
+ * @internal
  */
-function brand(cls: abstract new (...args: never[]) => Error, name: string): void {
+export function brand(cls: abstract new (...args: never[]) => Error, name: string): void {
   Object.defineProperty(cls.prototype, BRAND, { value: name });
   Object.defineProperty(cls, Symbol.hasInstance, {
     value(this: object, value: unknown): boolean {
@@ -88,16 +90,6 @@ function describeParked(t: ParkedTaskInfo): string {
   return `${who} waits on ${t.waitsOn}${lost}`;
 }
 
-/** `send` on a channel whose receiver is gone, or another use of a closed channel. @public */
-export class ChannelClosedError extends Error {
-  /** Always `"ChannelClosedError"`, so a caught error can be told apart without `instanceof`. */
-  override readonly name = "ChannelClosedError";
-  constructor(message = "the channel is closed") {
-    super(message);
-  }
-}
-
 brand(CancelledError, "CancelledError");
 brand(TimeoutError, "TimeoutError");
 brand(DeadlockError, "DeadlockError");
-brand(ChannelClosedError, "ChannelClosedError");

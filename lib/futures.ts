@@ -72,9 +72,6 @@ class Ready<T> extends Op<T> {
   poll(): Poll<T> {
     return this.p;
   }
-  override pollValue(): T {
-    return (this.p as { value: T }).value;
-  }
   describe(): string {
     return "ready";
   }

@@ -175,7 +175,7 @@ const promises = new WeakMap<JoinHandle<unknown>, Promise<unknown>>();
 
 /** The value, or the task's error thrown (rule 9: every joiner gets the same object). */
 function outcome<T>(task: Task<T>): T {
-  if (task.completed) return task.result as T;
+  if (task.how === "completed") return task.result as T;
   throw task.result; // FAILED: its error; CANCELLED: its CancelledError
 }
 

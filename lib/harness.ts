@@ -8,7 +8,7 @@ import { enterTask, leaveTask } from "./current";
 import { pollFields } from "./site";
 import { NEXT, RETURN, RETURNED, THROW, YIELDED, isShielded, resume, takeResult } from "./frames";
 import type { Future, Poll } from "./poll";
-import { NOT_READY, Op, describeFuture, describeValue, isFuture, iteratorOf, readyOf } from "./poll";
+import { NOT_READY, Op, describeFuture, describeValue, isFuture, iteratorOf, valueOf } from "./poll";
 import { CANCEL_DELIVERED, CANCEL_DRAINING, CANCEL_NONE, label, type Task } from "./task";
 
 /** The step's next move on the generator, besides NEXT, THROW and RETURN: poll the current future. */
@@ -18,7 +18,7 @@ const POLL = 3;
  * yieldNow()'s shared future, registered by yield-now.ts when it loads rather than imported, so
  * a bundle that never yields a turn carries none of its code.
  */
-let yieldNowFuture: object = Object.freeze({}); // until then, an object no task can yield
+let yieldNowFuture: object = {}; // until then, an object no task can yield
 
 /** @internal Called once by yield-now.ts: the harness carries out a task's yield of this future itself. */
 export function carryOutYieldNow(future: Future<void>): void {
@@ -42,7 +42,6 @@ function run(task: Task): void {
   let left = host.budget;
   let mode: number;
   let arg: unknown = undefined;
-  let p: Poll<unknown>;
   if (!task.started) {
     if (task.cancelTrack !== CANCEL_NONE) return task.finishUnstarted(); // aborted before it ever ran
     const body = task.start();
@@ -104,10 +103,7 @@ function run(task: Task): void {
       if (host.sink !== undefined) host.emit("poll", task, describeFuture(fut), undefined, pollFields(fut));
       let v: unknown;
       try {
-        // A wakeful future answers with its value (no Poll object per ready poll); any other
-        // future's answer is checked: one that is not a Poll is a TypeError at the yield.
-        if (fut instanceof Op) v = fut.pollValue(task);
-        else v = readyOf((p = fut.poll(task)), fut) ? (p as { value: unknown }).value : NOT_READY;
+        v = valueOf(fut, task); // an answer that is not a Poll is a TypeError at the yield
       } catch (error) {
         // Rule 4: a poll that throws throws at the yield.
         if (host.sink !== undefined) host.emit("throw", task, errorText(error));

@@ -96,6 +96,15 @@ export function readyOf(p: unknown, future: Future<unknown>): boolean {
   throw new TypeError(`${describeFuture(future)}: poll() returned ${describeValue(p)}, not a Poll ({ ready: true, value } or Poll.pending)`);
 }
 
+/**
+ * @internal Poll `future` for its value: a wakeful future answers by value (no Poll object per
+ * ready poll), any other one with a Poll, which is checked (one that is not a Poll is a
+ * TypeError, thrown like any poll error). NOT_READY for Pending.
+ */
+export function valueOf(future: Future<unknown>, cx: Context): unknown {
+  return future instanceof Op ? future.pollValue(cx) : Op.prototype.pollValue.call(future, cx); // the default: unwrap poll()
+}
+
 /** True when `value` can be polled. @public */
 export function isFuture(value: unknown): value is Future<unknown> {
   return (
@@ -105,27 +114,9 @@ export function isFuture(value: unknown): value is Future<unknown> {
   );
 }
 
-/**
- * Walks a future through `yield*` exactly once: yields the future, then returns whatever the
- * driver resumes with. One small object per `yield*`, and safe when several tasks yield the
- * same future at once (each gets its own walker).
- */
-class YieldOnce<T> implements Iterator<Future<unknown>, T, unknown> {
-  private yielded = false;
-  constructor(private readonly future: Future<T>) {}
-  next(value?: unknown): IteratorResult<Future<unknown>, T> {
-    if (this.yielded) return { done: true, value: value as T };
-    this.yielded = true;
-    if (sites.wanted > 0) noteSite(this.future);
-    return { done: false, value: this.future };
-  }
-  throw(error: unknown): IteratorResult<Future<unknown>, T> {
-    throw error;
-  }
-  return(value?: unknown): IteratorResult<Future<unknown>, T> {
-    this.yielded = true;
-    return { done: true, value: value as T };
-  }
+/** The walk of a plain future run as a body (`spawn(fut)`): yield it once, return what it resumes with. */
+function* yieldOnce<T>(future: Future<T>): Generator<Future<unknown>, T, unknown> {
+  return (yield future) as T;
 }
 
 /** How `await fut` drives a future outside any task; set by runtime.ts, which sits above this file. */
@@ -254,7 +245,7 @@ export function iteratorOf<T>(body: Body<T>, who: string): Iterator<unknown, T, 
     if (typeof iterate === "function") return iterate.call(op) as Iterator<unknown, T, unknown>;
     if (typeof (op as Iterator<unknown>).next === "function") return op as Iterator<unknown, T, unknown>;
   }
-  if (isFuture(op)) return new YieldOnce(op as Future<T>);
+  if (isFuture(op)) return yieldOnce(op as Future<T>);
   const what = op === body ? describeValue(body) : `a function returning ${describeValue(op)}`;
   throw new TypeError(`${who} needs a generator function, an operation or a future, not ${what}`);
 }

@@ -243,11 +243,6 @@ export class Task<T = unknown> extends JoinHandle<T> implements Waker, Context, 
     return this.host;
   }
 
-  /** It ended with a value (COMPLETED). */
-  get completed(): boolean {
-    return (this.flags & STATE_MASK) === COMPLETED;
-  }
-
   /** How it ended, for a handle's `ending()`; only once it has. */
   get how(): TaskEnding["how"] {
     const s = this.flags & STATE_MASK;

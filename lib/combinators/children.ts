@@ -10,7 +10,7 @@ import type { Driver } from "../driver";
 import type { JoinHandle } from "../handle";
 import type { NameSource } from "../task";
 import type { Body, Future, Operation } from "../poll";
-import { NOT_READY, Op, describeFuture, describeValue, isBody, isFuture, readyOf } from "../poll";
+import { NOT_READY, describeFuture, describeValue, isBody, isFuture, valueOf } from "../poll";
 import { RingQueue } from "../queue";
 import type { Runtime } from "../runtime";
 import type { Context, Waker } from "../waker";
@@ -230,13 +230,7 @@ export class ChildSet implements Waiters {
     this.lastId = child.task !== undefined ? child.task.id : -1;
     child.polled = true;
     try {
-      // A wakeful future answers with its value: no Poll object per finished child.
-      let v: unknown;
-      if (future instanceof Op) v = future.pollValue(child);
-      else {
-        const p = future.poll(child);
-        v = readyOf(p, future) ? (p as { value: unknown }).value : NOT_READY;
-      }
+      const v = valueOf(future, child); // by value: no Poll object per finished child
       if (v === NOT_READY) return undefined;
       this.ok = true;
       this.out = v;

@@ -4,7 +4,7 @@
 // behind the oldest kept message learns how many it missed (LaggedError) and jumps forward:
 // a slow receiver never holds back the sender or the other receivers.
 
-import { ChannelClosedError } from "../errors";
+import { ChannelClosedError } from "./closed-error";
 import { Op, Poll } from "../poll";
 import { checkCapacity, checkMessage, checkName } from "./channel-core";
 import { Rechecked, wakeParked } from "./shared-future";

@@ -4,7 +4,7 @@
 // sends nothing.
 
 import { touch } from "../footprint";
-import { ChannelClosedError } from "../errors";
+import { ChannelClosedError } from "./closed-error";
 import { NOT_READY, type Op } from "../poll";
 import { type ChannelCore, type SendWaiter, checkMessage } from "./channel-core";
 import { GRANTED, QUEUED, QueuedFuture } from "./shared-future";

@@ -3,7 +3,7 @@
 // sender closed without sending, or the receiver closed first); a settled cell never changes,
 // so every poll of the receiver after that sees the same outcome.
 
-import { ChannelClosedError } from "../errors";
+import { ChannelClosedError } from "./closed-error";
 import { Op, Poll } from "../poll";
 import type { Context } from "../waker";
 import { WakerSet } from "../waiting";

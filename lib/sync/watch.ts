@@ -3,7 +3,7 @@
 // receiver remembers the version it last saw, moved only by its own borrowAndUpdate() or a
 // changed() that returns, so a changed() whose waiters are all cancelled marks nothing seen.
 
-import { ChannelClosedError } from "../errors";
+import { ChannelClosedError } from "./closed-error";
 import { READY_VOID } from "../futures";
 import type { Future, Op, Poll } from "../poll";
 import { WakerSet } from "../waiting";
