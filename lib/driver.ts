@@ -126,7 +126,6 @@ export class Driver implements TaskHost {
   }
 
   outlived(task: Task): void {
-    task.markListed();
     const head = this.liveHead;
     task.nextLive = head;
     if (head !== undefined) head.prevLive = task;
@@ -163,7 +162,7 @@ export class Driver implements TaskHost {
     const running = currentTask();
     if (running instanceof Task && running.host === this && !running.ended) out.push(running);
     for (let t = this.liveHead; t !== undefined; t = t.nextLive) out.push(t);
-    return [...new Set(out)].sort((a, b) => a.id - b.id); // a listed task may also be queued or running
+    return Array.from(new Set(out)).sort((a, b) => a.id - b.id); // a listed task may also be queued or running
   }
 
   /** Promises and I/O the runtime now waits on, +1 or -1: while any is pending, an idle runtime is not deadlocked. */

@@ -33,7 +33,7 @@ export function step(task: Task): void {
     run(task);
   } finally {
     leaveTask(prev);
-    if (!task.listed && !task.ended) task.host.outlived(task); // (a step a host fault tore down too)
+    if (!task.listed && !task.ended) task.outlived(); // (a step a host fault tore down too)
   }
 }
 

@@ -209,9 +209,10 @@ export class Task<T = unknown> extends JoinHandle<T> implements Waker, Context, 
     return (this.flags & LISTED) !== 0;
   }
 
-  /** It joined that list. */
-  markListed(): void {
+  /** Its first step ended and it lives on: it joins the runtime's list of live tasks. */
+  outlived(): void {
     this.flags |= LISTED;
+    this.host.outlived(this);
   }
 
   /** Whether the last poll read `cx.waker`. */
