@@ -22,12 +22,13 @@
 
 import { expect } from "chai";
 import fc from "fast-check";
-import { CancelledError, Runtime, call, ready, shield, sleep } from "../../../lib/index";
+import { CancelledError, Runtime, call, ready, shield, sleep, yieldNow } from "../../../lib/index";
 import type { Operation } from "../../../lib/index";
 
 /** A program: a tree of the constructs rule 8 has to unwind. Leaves yield once. */
 type Node =
   | { t: "ready" }
+  | { t: "turn" } // yield* yieldNow(), which the driver carries out without polling
   | { t: "wait"; ms: number }
   | { t: "seq"; items: Node[] }
   | { t: "nest"; body: Node } // a native yield* into another generator
@@ -37,15 +38,17 @@ type Node =
   | { t: "loop"; n: number; body: Node } // a catch-all retry loop
   | { t: "shield"; body: Node };
 /** What a finally block does: yield a ready or a waiting future, or shield a few yields. */
-type Leaf = { t: "ready" } | { t: "wait"; ms: number } | { t: "shield"; body: Node };
+type Leaf = { t: "ready" } | { t: "turn" } | { t: "wait"; ms: number } | { t: "shield"; body: Node };
 
 const yieldArb: fc.Arbitrary<Node> = fc.oneof(
   fc.constant({ t: "ready" as const }),
+  fc.constant({ t: "turn" as const }),
   fc.record({ t: fc.constant("wait" as const), ms: fc.integer({ min: 1, max: 4 }) }),
 );
 const shieldBodyArb: fc.Arbitrary<Node> = fc.array(yieldArb, { minLength: 1, maxLength: 3 }).map((items) => ({ t: "seq" as const, items }));
 const leafArb: fc.Arbitrary<Leaf> = fc.oneof(
   fc.constant({ t: "ready" as const }),
+  fc.constant({ t: "turn" as const }),
   fc.record({ t: fc.constant("wait" as const), ms: fc.integer({ min: 1, max: 4 }) }),
   fc.record({ t: fc.constant("shield" as const), body: shieldBodyArb }),
 );
@@ -88,11 +91,12 @@ class Interpreter {
   }
 
   /** One yield, logged before and after (or where it threw). */
-  *yieldOne(node: { t: "ready" } | { t: "wait"; ms: number }, shielded: boolean): Operation<void> {
+  *yieldOne(node: { t: "ready" } | { t: "turn" } | { t: "wait"; ms: number }, shielded: boolean): Operation<void> {
     const site = ++this.sites;
     this.write("before", site, shielded, node.t);
     try {
       if (node.t === "ready") yield* ready(site);
+      else if (node.t === "turn") yield* yieldNow();
       else yield* sleep(node.ms);
     } catch (error) {
       this.write("threw", site, shielded, (error as Error).name);
@@ -104,6 +108,7 @@ class Interpreter {
   *run(node: Node, shielded: boolean): Operation<void> {
     switch (node.t) {
       case "ready":
+      case "turn":
       case "wait":
         yield* this.yieldOne(node, shielded);
         return;
@@ -210,6 +215,14 @@ function checkLog(log: Entry[], task: number, abortIndex: number | undefined): v
   const throwAt = throws.length === 1 ? throws[0]!.i : Infinity;
   const resumedBefore = afterAbort.filter((e) => e.what === "after" && !e.shielded && e.i < throwAt);
   expect(resumedBefore.length, `yields resumed after the abort: ${resumedBefore.map(where).join(", ")}`).to.be.at.most(1);
+  // A yieldNow decides nothing while the task waits its turn: one the task was suspended at when
+  // the abort came must end with the CancelledError, not resume.
+  for (const r of resumedBefore) {
+    const reached = mine.filter((e) => e.i < r.i && e.site === r.site && e.what === "before").pop();
+    if (reached !== undefined && reached.detail === "turn" && reached.i < abortIndex) {
+      expect.fail(`the yieldNow at ${where(reached)} resumed after the abort (${where(r)}): it must throw the CancelledError`);
+    }
+  }
 
   // Once cancelled and at a yield outside a shield, the task ends there: find the first
   // unshielded "before" after the throw (or, with no throw, after the abort and after any
