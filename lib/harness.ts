@@ -136,7 +136,8 @@ function run(task: Task): void {
         // the general path, so their events stay the same; a cancelled task too (its yield must
         // end it now). (While yield sites are captured, each yieldNow() is an object of its
         // own: polled as written.)
-        task.setFuture(undefined); // the next step resumes it without a poll (see the top)
+        // task.fut is already undefined (cleared before every resume), so the next step
+        // resumes the task from its yield without a poll (see the top of run()).
         task.yieldedNow();
         return;
       }

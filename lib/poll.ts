@@ -90,7 +90,7 @@ export type Body<T> = (() => Operation<T>) | Operation<T> | Future<T>;
  * Whether the answer `p` of `future.poll` is Ready (true) or Pending (false); anything that is
  * not a Poll is a TypeError naming what came back (thrown at the yield, like any poll error).
  */
-export function readyOf(p: unknown, future: Future<unknown>): boolean {
+function readyOf(p: unknown, future: Future<unknown>): boolean {
   const ready = p !== null && typeof p === "object" ? (p as { ready?: unknown }).ready : undefined;
   if (ready === true || ready === false) return ready;
   throw new TypeError(`${describeFuture(future)}: poll() returned ${describeValue(p)}, not a Poll ({ ready: true, value } or Poll.pending)`);
@@ -147,8 +147,8 @@ const walk: { current: object | undefined } = { current: undefined }; // a prope
  */
 const STEP: { done: boolean; value: unknown } = { done: false, value: undefined };
 
-/** @internal The shared result, filled: `{ done, value }`. */
-export function stepResult<Y, R>(done: boolean, value: unknown): IteratorResult<Y, R> {
+/** The shared result, filled: `{ done, value }`. */
+function stepResult<Y, R>(done: boolean, value: unknown): IteratorResult<Y, R> {
   STEP.done = done;
   STEP.value = value;
   return STEP as IteratorResult<Y, R>;

@@ -51,11 +51,6 @@ export function pollFields(future: object): Partial<TraceEvent> | undefined {
   return fields;
 }
 
-/** The site `future` was yielded at, if it was captured. */
-export function siteOf(future: object): string | undefined {
-  return known.get(future);
-}
-
 /**
  * The first stack frame outside this file and poll.ts (the yielding generator), as the last two
  * path segments and the line: "tutorial/05-lost-wakeup.ts:142". Short, and the same on every

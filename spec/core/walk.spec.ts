@@ -3,25 +3,15 @@
 // one future at once, walks nested and interleaved, and iteration by hand that never finishes.
 
 import { expect } from "chai";
-import { Op, Poll, runSync, sleep, spawn, yieldNow } from "../../lib/index";
+import { runSync, sleep, spawn, yieldNow } from "../../lib/index";
+import { Counted } from "./helpers";
 import type { Future } from "../../lib/index";
-
-class Answer extends Op<number> {
-  polls = 0;
-  constructor(private readonly value: number) {
-    super();
-  }
-  poll(): Poll<number> {
-    this.polls++;
-    return Poll.ready(this.value);
-  }
-}
 
 describe("the walk of a future through yield*", () => {
   it("lets several tasks walk one future at once, each getting its value", () => {
     const out = runSync(function* () {
       const shared = sleep(10);
-      const answer = new Answer(7);
+      const answer = new Counted(7);
       const hs = [0, 1, 2].map((i) =>
         spawn(function* () {
           yield* shared;
@@ -38,11 +28,11 @@ describe("the walk of a future through yield*", () => {
 
   it("is not disturbed by a walk begun by hand and abandoned, or by destructuring", () => {
     const out = runSync(function* () {
-      const a = new Answer(1);
-      const b = new Answer(2);
+      const a = new Counted(1);
+      const b = new Counted(2);
       const abandoned = b[Symbol.iterator](); // begun, never stepped
       void abandoned;
-      const [first] = new Answer(3); // destructuring steps once and closes the walk
+      const [first] = new Counted(3); // destructuring steps once and closes the walk
       const x = yield* a;
       yield* yieldNow();
       const y = yield* b;
@@ -53,9 +43,9 @@ describe("the walk of a future through yield*", () => {
 
   it("nests: a future walked inside the walk of a generator inside another", () => {
     function* inner(n: number): Generator<Future<unknown>, number, unknown> {
-      const v = yield* new Answer(n);
+      const v = yield* new Counted(n);
       yield* yieldNow();
-      return v + (yield* new Answer(1));
+      return v + (yield* new Counted(1));
     }
     function* outer(): Generator<Future<unknown>, number, unknown> {
       return (yield* inner(10)) + (yield* inner(20));
