@@ -12,7 +12,7 @@
 
 import { expect } from "chai";
 import { CancelledError, Runtime, TimeoutError, noopContext, sleep, timeout } from "../../../lib/index";
-import type { Operation } from "../../../lib/index";
+import type { JoinHandle, Operation } from "../../../lib/index";
 
 const ATTEMPTS = 30;
 
@@ -28,6 +28,23 @@ function* retrying(log: string[], rt: Runtime): Operation<string> {
     }
   }
   return "gave up";
+}
+
+/** A joiner of `h` and a task that aborts `h` at `ms`; `joined` holds what the joiner got once the run ends. */
+function joinAndAbortAt(rt: Runtime, h: JoinHandle<unknown>, ms: number): { joined?: unknown } {
+  const seen: { joined?: unknown } = {};
+  rt.spawn(function* () {
+    try {
+      seen.joined = yield* h;
+    } catch (error) {
+      seen.joined = error;
+    }
+  });
+  rt.spawn(function* () {
+    yield* sleep(ms);
+    h.abort();
+  });
+  return seen;
 }
 
 describe("Core v2 · case 7: a catch-all retry loop ends at its next yield once cancelled", () => {
@@ -51,22 +68,11 @@ describe("Core v2 · case 7: a catch-all retry loop ends at its next yield once 
     const rt = new Runtime({ clock: "virtual" });
     const log: string[] = [];
     const h = rt.spawn(() => retrying(log, rt), { name: "retrying" });
-    let joined: unknown;
-    rt.spawn(function* () {
-      try {
-        joined = yield* h;
-      } catch (error) {
-        joined = error;
-      }
-    });
-    rt.spawn(function* () {
-      yield* sleep(10);
-      h.abort();
-    });
+    const seen = joinAndAbortAt(rt, h, 10);
     rt.runSync();
     expect(rt.now()).to.equal(10);
     expect(log).to.deep.equal(["attempt 1 at 0", "caught CancelledError at 10", "attempt 2 at 10"]);
-    expect(joined).to.be.instanceOf(CancelledError);
+    expect(seen.joined).to.be.instanceOf(CancelledError);
     expect(rt.metrics.cancelled).to.equal(1);
   });
 
@@ -80,20 +86,9 @@ describe("Core v2 · case 7: a catch-all retry loop ends at its next yield once 
       }
       return "slept";
     });
-    let joined: unknown;
-    rt.spawn(function* () {
-      try {
-        joined = yield* h;
-      } catch (error) {
-        joined = error;
-      }
-    });
-    rt.spawn(function* () {
-      yield* sleep(1);
-      h.abort();
-    });
+    const seen = joinAndAbortAt(rt, h, 1);
     rt.runSync();
-    expect(joined).to.be.instanceOf(CancelledError);
+    expect(seen.joined).to.be.instanceOf(CancelledError);
   });
 
   it("rejects a timeout whose body swallows the cancellation with a TimeoutError, not the body's value", () => {

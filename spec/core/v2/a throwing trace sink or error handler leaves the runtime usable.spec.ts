@@ -34,14 +34,20 @@ function attempt(f: () => void): void {
   }
 }
 
+/** A runtime whose sink threw once while a timer fired during runSync(). */
+function afterSinkThrewWhileTimersFired(): Runtime {
+  const { rt, thrown } = withSinkThatThrowsOnce();
+  rt.spawn(function* () {
+    yield* sleep(5);
+  });
+  attempt(() => rt.runSync());
+  expect(thrown()).to.equal(1);
+  return rt;
+}
+
 describe("Core v2 · case 6: a throwing trace sink or error handler leaves the runtime usable", () => {
   it("runs a later runSync() after a sink threw while timers fired", () => {
-    const { rt, thrown } = withSinkThatThrowsOnce();
-    rt.spawn(function* () {
-      yield* sleep(5);
-    });
-    attempt(() => rt.runSync());
-    expect(thrown()).to.equal(1);
+    const rt = afterSinkThrewWhileTimersFired();
     const h = rt.spawn(function* () {
       yield* sleep(5);
       return "later";
@@ -52,12 +58,7 @@ describe("Core v2 · case 6: a throwing trace sink or error handler leaves the r
   });
 
   it("lets step() drive after a sink threw while timers fired", () => {
-    const { rt, thrown } = withSinkThatThrowsOnce();
-    rt.spawn(function* () {
-      yield* sleep(5);
-    });
-    attempt(() => rt.runSync());
-    expect(thrown()).to.equal(1);
+    const rt = afterSinkThrewWhileTimersFired();
     const h = rt.spawn(function* () {
       return "stepped";
     });
